@@ -1,0 +1,15 @@
+package dev.gridstate.testkit;
+
+/**
+ * A component the tests need (redis-server, RabbitMQ) is neither installed nor reachable through
+ * Docker. The message names the missing command and how to install it.
+ */
+public final class MissingComponentException extends RuntimeException {
+
+    static final String INSTALL_HINT =
+            "install it with: sudo infra/local/install.sh (apt-get install -y redis-server rabbitmq-server)";
+
+    MissingComponentException(String message) {
+        super(message + "; " + INSTALL_HINT);
+    }
+}

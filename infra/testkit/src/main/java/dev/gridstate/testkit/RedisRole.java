@@ -1,0 +1,38 @@
+package dev.gridstate.testkit;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The two kinds of Redis the gateway talks to, each with its bundled configuration. */
+enum RedisRole {
+
+    /** Volatile: comes back empty after a restart. */
+    REGIONAL("infra/redis/regional.conf", List.of("--save", "")),
+    /** Durable: replays its append-only file after a restart. */
+    CENTRAL("infra/redis/central.conf", List.of());
+
+    private final String confResource;
+    private final List<String> extraArgs;
+
+    RedisRole(String confResource, List<String> extraArgs) {
+        this.confResource = confResource;
+        this.extraArgs = extraArgs;
+    }
+
+    String confResource() {
+        return confResource;
+    }
+
+    String confFileName() {
+        return confResource.substring(confResource.lastIndexOf('/') + 1);
+    }
+
+    /** Arguments after the port, dir and bind, repeating what the role must never lose. */
+    List<String> extraArgs() {
+        return extraArgs;
+    }
+
+    String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
