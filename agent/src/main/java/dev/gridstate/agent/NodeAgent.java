@@ -1,0 +1,178 @@
+package dev.gridstate.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Keeps the nodes of one GPU host alive in their region's gateway: registers each node with its full
+ * record, then heart-beats at the interval the gateway answers with, re-registering a node whenever
+ * the gateway says it does not know it (409). Transient failures are retried with jittered
+ * exponential backoff on the region's next gateway URL; other 4xx answers are reported to the
+ * {@link AgentListener} and not retried.
+ *
+ * <p>{@link #start()} never blocks: all I/O is asynchronous on the agent's scheduler and HTTP client
+ * (its own, or ones shared with other agents). Node state set with {@link #setState} and
+ * {@link #setFreeMemoryMb} goes out with the next heartbeat. {@link #close()} stops heart-beating;
+ * unless {@code deregisterOnClose} was set the nodes then simply expire, as after a crash.
+ * An agent is started at most once.
+ */
+public final class NodeAgent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+
+    private enum Lifecycle { NEW, STARTED, CLOSED }
+
+    private final AgentConfig config;
+    private final Map<String, NodeSlot> nodes = new LinkedHashMap<>();
+    private final Counters counters = new Counters();
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
+    private final ScheduledExecutorService scheduler;
+    private final HttpClient http;
+    private final GatewayClient client;
+    private final Registrar registrar;
+    private final HeartbeatLoop heartbeats;
+    private final Timing timing;
+
+    NodeAgent(AgentConfig config) {
+        this.config = config;
+        config.nodes().forEach(spec -> nodes.put(spec.nodeId(), new NodeSlot(spec)));
+        this.scheduler = config.scheduler().orElseGet(() -> ownScheduler(config.name()));
+        this.http = config.httpClient().orElseGet(() -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.requestTimeout())
+                .build());
+        Listeners listeners = new Listeners(config.listener());
+        this.timing = new Timing(config.heartbeatJitter(), config.random());
+        this.client = new GatewayClient(config, new GatewayEndpoints(config.gateways(), counters), scheduler, http,
+                () -> lifecycle.get() == Lifecycle.CLOSED);
+        List<NodeSlot> slots = List.copyOf(nodes.values());
+        this.registrar = new Registrar(client, timing, counters, listeners, config.maxRegistrationsInFlight(),
+                this::startHeartbeats);
+        HeartbeatSender sender = new HeartbeatSender(client, registrar, timing, counters, listeners, slots.size() > 1);
+        this.heartbeats = new HeartbeatLoop(slots, sender, timing, scheduler);
+    }
+
+    public static NodeAgentBuilder builder() {
+        return new NodeAgentBuilder();
+    }
+
+    /** Registers every node, then heart-beats; returns at once. */
+    public void start() {
+        if (!lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.STARTED)) {
+            throw new IllegalStateException("NodeAgent '" + config.name() + "' cannot start: it is " + lifecycle.get());
+        }
+        log.debug("agent '{}' starting with gateways {}", config.name(), config.gateways());
+        scheduler.execute(() -> nodes.values().forEach(registrar::register));
+    }
+
+    public void setState(String nodeId, NodeState state) {
+        node(nodeId).state(Objects.requireNonNull(state, "state"));
+    }
+
+    /** @throws IllegalArgumentException if the value is negative or above the GPU's memory */
+    public void setFreeMemoryMb(String nodeId, long freeMemoryMb) {
+        node(nodeId).freeMemoryMb(freeMemoryMb);
+    }
+
+    public NodeState state(String nodeId) {
+        return node(nodeId).state();
+    }
+
+    public long freeMemoryMb(String nodeId) {
+        return node(nodeId).freeMemoryMb();
+    }
+
+    /** True once the gateway accepted the node's record, false again while it is being re-registered. */
+    public boolean isRegistered(String nodeId) {
+        return node(nodeId).isRegistered();
+    }
+
+    /** The directives of the node's last successful heartbeat; empty before the first. */
+    public List<JsonNode> lastDirectives(String nodeId) {
+        return node(nodeId).lastDirectives();
+    }
+
+    public List<String> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    /** The heartbeat interval the gateway last asked for (5 s until it has answered). */
+    public Duration heartbeatInterval() {
+        return timing.interval();
+    }
+
+    public AgentCounters counters() {
+        return counters.snapshot();
+    }
+
+    /** Stops heart-beating and retrying; with {@code deregisterOnClose}, waits up to one request timeout for the deletes. */
+    @Override
+    public void close() {
+        Lifecycle previous = lifecycle.getAndSet(Lifecycle.CLOSED);
+        if (previous == Lifecycle.CLOSED) {
+            return;
+        }
+        heartbeats.stop();
+        if (previous == Lifecycle.STARTED && config.deregisterOnClose()) {
+            deregister();
+        }
+        if (config.scheduler().isEmpty()) {
+            scheduler.shutdownNow();
+        }
+        if (config.httpClient().isEmpty()) {
+            http.shutdownNow();
+        }
+        log.debug("agent '{}' closed; counters {}", config.name(), counters.snapshot());
+    }
+
+    private void deregister() {
+        CompletableFuture<?>[] deletes = nodes.values().stream()
+                .filter(NodeSlot::isRegistered)
+                .map(node -> client.sendOnce(Call.of("DELETE", "/v1/nodes/" + node.id(), null,
+                        "deregistration of node '" + node.id() + "'")))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(deletes).get(config.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("agent '{}' closed before every node was deregistered: {}", config.name(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("agent '{}' interrupted while deregistering its nodes", config.name());
+        }
+    }
+
+    private void startHeartbeats() {
+        heartbeats.startIfIdle();
+    }
+
+    private NodeSlot node(String nodeId) {
+        NodeSlot node = nodes.get(nodeId);
+        if (node == null) {
+            throw new UnknownNodeException(nodeId, nodes.keySet());
+        }
+        return node;
+    }
+
+    private static ScheduledExecutorService ownScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "node-agent-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}

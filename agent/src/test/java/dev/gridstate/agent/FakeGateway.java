@@ -1,0 +1,219 @@
+package dev.gridstate.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A small in-process gateway speaking the node API on 127.0.0.1, recording every request it gets.
+ * By default it behaves like a healthy gateway; {@link #override} makes it answer otherwise.
+ */
+public final class FakeGateway implements AutoCloseable {
+
+    public record Received(String method, String path, JsonNode body, long atNanos) {
+    }
+
+    public record Reply(int status, String body, Map<String, String> headers) {
+        public static Reply of(int status, String body) {
+            return new Reply(status, body, Map.of());
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NODE = Pattern.compile("/v1/nodes/([^/]+)");
+    private static final Pattern HEARTBEAT = Pattern.compile("/v1/nodes/([^/]+)/heartbeat");
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private volatile long intervalMs = 100;
+    private volatile String directives = "[]";
+    private volatile Function<Received, Reply> override = request -> null;
+
+    private FakeGateway() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public static FakeGateway start() {
+        try {
+            return new FakeGateway();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the fake gateway", e);
+        }
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public FakeGateway intervalMs(long interval) {
+        this.intervalMs = interval;
+        return this;
+    }
+
+    public void directives(String jsonArray) {
+        this.directives = jsonArray;
+    }
+
+    /** Simulates the region's Redis losing the node. */
+    public void forget(String nodeId) {
+        known.remove(nodeId);
+    }
+
+    public void forgetAll() {
+        known.clear();
+    }
+
+    /** Answers with the function's reply; where it returns null, behaves normally. */
+    public void override(Function<Received, Reply> answer) {
+        this.override = answer;
+    }
+
+    public void behaveNormally() {
+        this.override = request -> null;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public List<Received> requests(String method, String path) {
+        return received.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    }
+
+    public List<Received> registrations(String nodeId) {
+        return requests("PUT", "/v1/nodes/" + nodeId);
+    }
+
+    public List<Received> batches() {
+        return requests("POST", "/v1/heartbeats");
+    }
+
+    /** Every heartbeat entry for the node, single or batched, in arrival order. */
+    public List<Received> heartbeatsOf(String nodeId) {
+        List<Received> beats = new ArrayList<>();
+        for (Received r : received) {
+            if (r.path().equals("/v1/nodes/" + nodeId + "/heartbeat")) {
+                beats.add(r);
+            } else if (r.path().equals("/v1/heartbeats")) {
+                r.body().path("heartbeats").forEach(entry -> {
+                    if (entry.path("nodeId").asText().equals(nodeId)) {
+                        beats.add(new Received(r.method(), r.path(), entry, r.atNanos()));
+                    }
+                });
+            }
+        }
+        return beats;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] bytes = exchange.getRequestBody().readAllBytes();
+            JsonNode body = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
+            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body,
+                    System.nanoTime());
+            received.add(request);
+            Reply reply = override.apply(request);
+            send(exchange, reply != null ? reply : normally(request));
+        }
+    }
+
+    private Reply normally(Received request) {
+        Matcher heartbeat = HEARTBEAT.matcher(request.path());
+        Matcher node = NODE.matcher(request.path());
+        if (request.method().equals("POST") && heartbeat.matches()) {
+            return known.contains(heartbeat.group(1)) ? Reply.of(200, ok()) : Reply.of(409, unknown());
+        }
+        if (request.method().equals("POST") && request.path().equals("/v1/heartbeats")) {
+            return Reply.of(200, batch(request.body()));
+        }
+        if (request.method().equals("PUT") && node.matches()) {
+            boolean created = known.add(node.group(1));
+            return Reply.of(created ? 201 : 200, """
+                    {"nodeId":"%s","region":"test","created":%s,"ttlMs":%d,"intervalMs":%d}"""
+                    .formatted(node.group(1), created, intervalMs * 3, intervalMs));
+        }
+        if (request.method().equals("DELETE") && node.matches()) {
+            return known.remove(node.group(1)) ? Reply.of(204, "") : Reply.of(404, unknown());
+        }
+        return Reply.of(404, "{\"error\":\"not_found\",\"message\":\"no route " + request.path() + "\"}");
+    }
+
+    private String ok() {
+        return "{\"ttlMs\":%d,\"intervalMs\":%d,\"directives\":%s}".formatted(intervalMs * 3, intervalMs, directives);
+    }
+
+    private static String unknown() {
+        return "{\"error\":\"unknown_node\",\"message\":\"node is not registered\",\"directive\":\"re-register\"}";
+    }
+
+    private String batch(JsonNode body) {
+        ObjectNode answer = JSON.createObjectNode();
+        var results = answer.putArray("results");
+        body.path("heartbeats").forEach(entry -> {
+            String id = entry.path("nodeId").asText();
+            ObjectNode result = results.addObject().put("nodeId", id);
+            if (known.contains(id)) {
+                result.put("status", 200).put("ttlMs", intervalMs * 3).put("intervalMs", intervalMs);
+                result.set("directives", readTree(directives));
+            } else {
+                result.put("status", 409).put("error", "unknown_node").put("directive", "re-register");
+            }
+        });
+        return answer.toString();
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bad JSON in the fake gateway's own directives: " + json, e);
+        }
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0) {
+            exchange.sendResponseHeaders(reply.status(), -1);
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(reply.status(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
