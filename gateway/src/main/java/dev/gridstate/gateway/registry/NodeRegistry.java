@@ -1,0 +1,145 @@
+package dev.gridstate.gateway.registry;
+
+import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.gateway.store.LuaScript;
+import dev.gridstate.gateway.store.StateStore;
+import io.lettuce.core.ScriptOutputType;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The live registry of a region's nodes. Each operation is one atomic script, so a node's
+ * record, its heartbeat deadline and its index memberships always change together.
+ */
+@Singleton
+public class NodeRegistry {
+
+    private static final LuaScript REGISTER = LuaScript.load("register");
+    private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
+    private static final LuaScript DEREGISTER = LuaScript.load("deregister");
+    private static final LuaScript GET = LuaScript.load("get");
+    private static final LuaScript QUERY = LuaScript.load("query");
+    private static final LuaScript SWEEP = LuaScript.load("sweep");
+
+    private final StateStore store;
+    private final Keys keys;
+    private final RegistrySettings settings;
+    private final JsonMapper json;
+
+    NodeRegistry(StateStore store, Keys keys, RegistrySettings settings, JsonMapper json) {
+        this.store = store;
+        this.keys = keys;
+        this.settings = settings;
+        this.json = json;
+    }
+
+    /** Registers or replaces a node; completes with true when the node was new. */
+    CompletionStage<Boolean> register(String nodeId, Registration r) {
+        Set<String> sortedIndexes = new LinkedHashSet<>();
+        sortedIndexes.add(keys.freeMemory());
+        for (NodeSpec.Model m : r.spec().models()) {
+            sortedIndexes.add(keys.model(m.name()));
+            sortedIndexes.add(keys.modelVersion(m.name(), m.version()));
+        }
+        List<String> labelIndexes = r.spec().labels().entrySet().stream()
+                .map(e -> keys.label(e.getKey(), e.getValue())).toList();
+        return store.<Long>eval(REGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()},
+                nodeId, String.valueOf(settings.heartbeatTtl().toMillis()), write(r.spec()), r.state().wire(),
+                String.valueOf(r.freeMemoryMb()), String.join(" ", sortedIndexes), String.join(" ", labelIndexes))
+                .thenApply(replaced -> replaced == 0L);
+    }
+
+    /** Heart-beats a batch; completes with one flag per entry: true alive, false unknown. */
+    CompletionStage<List<Boolean>> heartbeat(List<Heartbeat> beats) {
+        String[] k = new String[beats.size() + 1];
+        String[] args = new String[beats.size() * 3 + 1];
+        k[0] = keys.online();
+        args[0] = String.valueOf(settings.heartbeatTtl().toMillis());
+        for (int i = 0; i < beats.size(); i++) {
+            Heartbeat hb = beats.get(i);
+            k[i + 1] = keys.node(hb.nodeId());
+            args[1 + i * 3] = hb.nodeId();
+            args[2 + i * 3] = hb.state().wire();
+            args[3 + i * 3] = hb.freeMemoryMb() == null ? "" : String.valueOf(hb.freeMemoryMb());
+        }
+        return store.<List<Long>>eval(HEARTBEAT, ScriptOutputType.MULTI, k, args)
+                .thenApply(results -> results.stream().map(v -> v == 1L).toList());
+    }
+
+    CompletionStage<Boolean> deregister(String nodeId) {
+        return store.<Long>eval(DEREGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()}, nodeId)
+                .thenApply(found -> found == 1L);
+    }
+
+    CompletionStage<Optional<NodeView>> get(String nodeId) {
+        return store.<List<Object>>eval(GET, ScriptOutputType.MULTI, new String[]{keys.node(nodeId), keys.online()}, nodeId)
+                .thenApply(r -> {
+                    if (r.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    long now = Long.parseLong((String) r.get(0));
+                    String deadline = (String) r.get(1);
+                    boolean online = !deadline.isEmpty() && Double.parseDouble(deadline) > now;
+                    return Optional.of(view(nodeId, online, r, 2));
+                });
+    }
+
+    CompletionStage<List<NodeView>> find(NodeQuery q) {
+        String candidates = q.model() == null ? keys.freeMemory()
+                : q.version() == null ? keys.model(q.model()) : keys.modelVersion(q.model(), q.version());
+        String[] k = q.labelKey() == null
+                ? new String[]{candidates, keys.online()}
+                : new String[]{candidates, keys.online(), keys.label(q.labelKey(), q.labelValue())};
+        return store.<List<Object>>eval(QUERY, ScriptOutputType.MULTI, k,
+                        String.valueOf(q.minFreeMemoryMb()), String.valueOf(q.limit()),
+                        q.state() == null ? "" : q.state().wire(), keys.nodePrefix(),
+                        String.valueOf(settings.queryScanCap()))
+                .thenApply(r -> {
+                    List<NodeView> nodes = new ArrayList<>(r.size() / 6);
+                    for (int i = 0; i < r.size(); i += 6) {
+                        nodes.add(view((String) r.get(i), true, r, i + 1));
+                    }
+                    return nodes;
+                });
+    }
+
+    /** Takes expired nodes out of the indexes; completes with the ids it took offline. */
+    CompletionStage<List<String>> sweep() {
+        return store.eval(SWEEP, ScriptOutputType.MULTI, new String[]{keys.online()},
+                String.valueOf(settings.sweepBatch()), String.valueOf(settings.offlineRetention().toMillis()),
+                keys.nodePrefix());
+    }
+
+    /** Reads spec, state, free, registeredAt, lastHeartbeatAt from {@code r} at {@code from}. */
+    private NodeView view(String nodeId, boolean online, List<Object> r, int from) {
+        NodeSpec spec = read((String) r.get(from));
+        return NodeView.of(keys.region(), nodeId, online, spec, (String) r.get(from + 1),
+                Long.parseLong((String) r.get(from + 2)), Long.parseLong((String) r.get(from + 3)),
+                Long.parseLong((String) r.get(from + 4)));
+    }
+
+    private String write(NodeSpec spec) {
+        try {
+            return json.writeValueAsString(spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the spec of a node as JSON", e);
+        }
+    }
+
+    private NodeSpec read(String spec) {
+        try {
+            return json.readValue(spec, NodeSpec.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a node record holds a spec that is not valid JSON: " + spec, e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.gridstate.gateway.registry;
+
+import dev.gridstate.gateway.api.ApiException;
+import dev.gridstate.gateway.api.JsonBody;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and checks registry requests. Everything that ends up inside a Redis key (node ids,
+ * model names and versions, label keys and values) is held to a pattern without whitespace.
+ */
+final class RegistryRequests {
+
+    static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    static final Pattern MODEL_PART = Pattern.compile("[A-Za-z0-9._:/+-]{1,128}");
+    static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,63}");
+    static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._:/+-]{1,128}");
+    static final Pattern SUBCLOUD = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    static final Pattern GPU_MODEL = Pattern.compile("[\\x20-\\x7E]{1,64}");
+    private static final Pattern STATE = Pattern.compile("(?s).{1,32}");
+
+    static final int MAX_MODELS = 64;
+    static final int MAX_LABELS = 32;
+    static final int MAX_SUBCLOUDS = 64;
+
+    private RegistryRequests() {
+    }
+
+    static String nodeId(String value) {
+        if (value == null || !NODE_ID.matcher(value).matches()) {
+            throw new ApiException(io.micronaut.http.HttpStatus.BAD_REQUEST, "invalid_node_id",
+                    "node id must match " + NODE_ID + ", but was \"" + abbreviate(value) + "\"", "nodeId");
+        }
+        return value;
+    }
+
+    static Registration registration(JsonBody body) {
+        List<NodeSpec.Model> models = body.list("models", MAX_MODELS, (m, path) -> {
+            JsonBody model = m.asObject();
+            return new NodeSpec.Model(model.string("name", MODEL_PART), model.string("version", MODEL_PART));
+        });
+        if (models.isEmpty()) {
+            throw body.has("models") ? ApiException.invalid("models", "models must list at least one model")
+                    : ApiException.missing("models");
+        }
+        JsonBody gpu = body.object("gpu");
+        long memoryMb = gpu.nonNegativeLong("memoryMb");
+        Long free = gpu.optionalNonNegativeLong("freeMemoryMb");
+        if (free != null && free > memoryMb) {
+            throw ApiException.invalid("gpu.freeMemoryMb",
+                    "gpu.freeMemoryMb must not exceed gpu.memoryMb (" + memoryMb + "), but was " + free);
+        }
+        NodeSpec spec = new NodeSpec(
+                List.copyOf(models),
+                new NodeSpec.Gpu(gpu.string("model", GPU_MODEL), memoryMb),
+                body.stringMap("labels", MAX_LABELS, LABEL_KEY, LABEL_VALUE),
+                List.copyOf(body.list("subclouds", MAX_SUBCLOUDS, (s, path) -> s.asString(SUBCLOUD))));
+        NodeState state = NodeState.parse("state", body.optionalString("state", STATE, NodeState.IDLE.wire()));
+        return new Registration(spec, state, free == null ? memoryMb : free);
+    }
+
+    static Heartbeat heartbeat(String nodeId, JsonBody body, String path) {
+        String field = path.isEmpty() ? "state" : path + ".state";
+        NodeState state = NodeState.parse(field, body.string("state", STATE));
+        return new Heartbeat(nodeId, state, body.optionalNonNegativeLong("freeMemoryMb"));
+    }
+
+    static List<Heartbeat> batch(JsonBody body, int max) {
+        if (!body.has("heartbeats")) {
+            throw ApiException.missing("heartbeats");
+        }
+        return body.list("heartbeats", max, (entry, path) -> {
+            JsonBody hb = entry.asObject();
+            String id = hb.string("nodeId", NODE_ID);
+            return heartbeat(id, hb, path);
+        });
+    }
+
+    static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+}

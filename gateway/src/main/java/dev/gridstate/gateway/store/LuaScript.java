@@ -1,0 +1,42 @@
+package dev.gridstate.gateway.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A Lua script from the classpath ({@code lua/<name>.lua}) with its SHA-1, for EVALSHA.
+ * Every script is prefixed with {@code lua/lib.lua}, the helpers they share.
+ */
+public record LuaScript(String name, String source, String sha) {
+
+    public static LuaScript load(String name) {
+        String source = read("lib") + read(name);
+        return new LuaScript(name, source, sha1(source));
+    }
+
+    private static String read(String name) {
+        String path = "lua/" + name + ".lua";
+        try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script " + path + " is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Lua script " + path, e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+}
