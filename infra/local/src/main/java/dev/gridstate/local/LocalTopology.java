@@ -1,0 +1,150 @@
+package dev.gridstate.local;
+
+import dev.gridstate.agent.sim.SimulatedFleet;
+import dev.gridstate.testkit.RabbitBroker;
+import dev.gridstate.testkit.RedisServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The README's main job: a central Redis (AOF + RDB), one volatile Redis and one gateway per
+ * region, RabbitMQ, and a simulated fleet heart-beating into both regions. Ctrl-C stops it all.
+ */
+@Command(name = "local-topology", mixinStandardHelpOptions = true,
+        description = "Runs central Redis, two regions (Redis + gateway each), RabbitMQ and a simulated node fleet.")
+public final class LocalTopology implements Runnable {
+
+    private static final List<String> REGIONS = List.of("eu-west", "us-east");
+
+    @Option(names = "--port", description = "Port of the first region's gateway; the next region gets the next port (default ${DEFAULT-VALUE}).")
+    int port = 8081;
+
+    @Option(names = "--nodes", description = "Simulated nodes per region (default ${DEFAULT-VALUE}).")
+    int nodes = 200;
+
+    @Option(names = "--gateway-jar", description = "The gateway to run (default ${DEFAULT-VALUE}).")
+    Path gatewayJar = Path.of("gateway/target/gateway.jar");
+
+    @Option(names = "--work-dir", description = "Where gateway logs go (default ${DEFAULT-VALUE}).")
+    Path workDir = Path.of(".local");
+
+    @Option(names = "--duration", description = "Stop by itself after this long, e.g. 60s (default: run until Ctrl-C).")
+    String duration;
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LocalTopology()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        Thread hook = new Thread(this::stopAll, "local-topology-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            up();
+            if (duration == null) {
+                stopped.await();
+            } else {
+                stopped.await(Duration.parse("PT" + duration.toUpperCase()).toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopAll();
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    /** Starts everything and prints the URLs; returns once the fleet is started. */
+    void up() {
+        if (!Files.isRegularFile(gatewayJar)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    gatewayJar + " is missing: build it first with ./mvnw -DskipTests package");
+        }
+        for (int i = 0; i < REGIONS.size(); i++) {
+            requireFree(port + i);
+        }
+        Path logs = createDirectories(workDir.resolve("logs"));
+        RedisServer central = keep(RedisServer.startCentral());
+        String rabbit = RabbitBroker.shared().uri();
+        var builder = SimulatedFleet.builder().nodesPerRegion(nodes);
+        StringBuilder summary = new StringBuilder();
+        for (int i = 0; i < REGIONS.size(); i++) {
+            String region = REGIONS.get(i);
+            RedisServer regional = keep(RedisServer.startRegional());
+            GatewayProcess gateway = keep(GatewayProcess.start(gatewayJar, region, port + i, Map.of(
+                    "REDIS_SERVERS_REGIONAL_URI", regional.uri() + "?timeout=500ms",
+                    "REDIS_SERVERS_CENTRAL_URI", central.uri() + "?timeout=500ms",
+                    "RABBITMQ_URI", rabbit), logs));
+            gateway.awaitHealthy(Duration.ofSeconds(60));
+            builder.region(region, List.of(gateway.uri()));
+            summary.append(String.format("  %-8s gateway  %s   (Redis %s, log %s)%n", region, gateway.uri(), regional.uri(), gateway.log()));
+        }
+        SimulatedFleet started = keep(builder.build());
+        started.start();
+        URI first = URI.create("http://127.0.0.1:" + port);
+        System.out.printf("%nLocal topology is up. Ctrl-C stops everything.%n%n%s"
+                        + "  central  Redis    %s (AOF + RDB)%n"
+                        + "  RabbitMQ          %s%n"
+                        + "  fleet             %d simulated nodes per region%n%n"
+                        + "Try:%n  curl %s/health%n  curl '%s/v1/nodes?model=llama-3-8b&limit=5'%n  curl %s/v1/nodes/%s%n%n",
+                summary, central.uri(), rabbit.replaceAll("//[^@]*@", "//"), nodes,
+                first, first, first, started.nodeIds().get(0));
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        running.push(resource);
+        return resource;
+    }
+
+    /** Stops the fleet, the gateways and the servers, newest first. */
+    synchronized void stopAll() {
+        stopped.countDown();
+        if (running.isEmpty()) {
+            return;
+        }
+        System.out.println("Stopping the local topology…");
+        while (!running.isEmpty()) {
+            AutoCloseable resource = running.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + resource + ": " + e);
+            }
+        }
+        System.out.println("Stopped.");
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is taken; choose other ports with --port");
+        }
+    }
+
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + dir, e);
+        }
+    }
+}
