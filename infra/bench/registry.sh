@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Registry benchmark: one gateway process and its own redis-server on loopback, NODES nodes
+# registered, then wrk drives single heartbeats, batches of 1000 and matchmaking queries.
+# Needs wrk (apt-get install wrk). Every run is bounded: DURATION per phase (default 20s).
+# Usage: infra/bench/registry.sh            (NODES=10000 CONNECTIONS=32 DURATION=20s)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+NODES=${NODES:-10000}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-20s}
+command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+./mvnw -B -q -DskipTests package -pl gateway -am
+# shellcheck source=../../.mvn/wrapper/select-jdk.sh
+. .mvn/wrapper/select-jdk.sh
+work=$(mktemp -d)
+# A port nothing answers on (bash's /dev/tcp connect fails): good enough for a bench run.
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+redis_port=$(free_port)
+http_port=$(free_port)
+cleanup() { kill "${gateway_pid:-}" "${redis_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+redis_pid=$!
+GATEWAY_REGION=bench MICRONAUT_SERVER_PORT=$http_port \
+REDIS_SERVERS_REGIONAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
+REDIS_SERVERS_CENTRAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
+GATEWAY_REGISTRY_HEARTBEAT_TTL=10m \
+"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar gateway/target/gateway.jar >"$work/gateway.log" 2>&1 &
+gateway_pid=$!
+base="http://127.0.0.1:$http_port"
+for _ in $(seq 1 120); do curl -sf -o /dev/null "$base/health" && break; sleep 0.5; done
+curl -sf -o /dev/null "$base/health" || { echo "gateway did not come up; log:" >&2; tail -20 "$work/gateway.log" >&2; exit 1; }
+
+run_wrk() {  # phase, duration
+  echo "== $1: wrk -t2 -c$CONNECTIONS -d$2"
+  NODES=$NODES WRK_THREADS=2 wrk -t2 -c"$CONNECTIONS" -d"$2" --latency -s "infra/bench/$1.lua" "$base" \
+    | grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx|Socket errors'
+}
+
+# Registration runs long enough to cover every id several times (a repeat is a replacement).
+run_wrk register 10s
+for i in 0 $((NODES / 2)) $((NODES - 1)); do
+  curl -sf -o /dev/null "$base/v1/nodes/bench-$i" || { echo "error: bench-$i was not registered" >&2; exit 1; }
+done
+for phase in heartbeat batch match; do
+  run_wrk "$phase" "$DURATION"
+done
