@@ -2,6 +2,7 @@ package dev.gridstate.gateway.registry;
 
 import dev.gridstate.agent.sim.SimulatedFleet;
 import dev.gridstate.gateway.TestGateway;
+import dev.gridstate.gateway.TestRegion;
 import dev.gridstate.testkit.RedisServer;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
@@ -29,20 +30,20 @@ class FleetRebuildIT {
     private static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final int NODES = 120;
 
+    private TestRegion region;
     private RedisServer regional;
-    private RedisServer central;
     private TestGateway a;
     private TestGateway b;
     private SimulatedFleet fleet;
 
     @BeforeEach
     void start() {
-        regional = RedisServer.startRegional();
-        central = RedisServer.startCentral();
         Map<String, Object> timing = Map.of("gateway.registry.heartbeat-interval", INTERVAL.toMillis() + "ms",
                 "gateway.registry.heartbeat-ttl", "3s", "gateway.registry.sweep-interval", "100ms");
-        a = TestGateway.start("eu-west", regional, central, timing);
-        b = TestGateway.start("eu-west", regional, central, timing);
+        region = TestRegion.start(2, timing);
+        regional = region.regional();
+        a = region.gateway(0);
+        b = region.gateway(1);
         fleet = SimulatedFleet.builder().region("eu-west", List.of(a.uri(), b.uri()))
                 .nodesPerRegion(NODES).seed(7).churnPeriod(Duration.ofSeconds(2)).build();
         fleet.start();
@@ -52,10 +53,7 @@ class FleetRebuildIT {
     @AfterEach
     void stop() {
         fleet.close();
-        a.close();
-        b.close();
-        regional.close();
-        central.close();
+        region.close();
     }
 
     @Test
@@ -90,6 +88,6 @@ class FleetRebuildIT {
     private long liveNodes() {
         RedisCommands<String, String> redis = regional.commands();
         double now = Double.parseDouble(redis.time().get(0)) * 1000;
-        return redis.zcount("{eu-west}:online", io.lettuce.core.Range.create(now, Double.POSITIVE_INFINITY));
+        return redis.zcount(TestRegion.KEYS + "online", io.lettuce.core.Range.create(now, Double.POSITIVE_INFINITY));
     }
 }

@@ -2,7 +2,7 @@ package dev.gridstate.gateway.registry;
 
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.Nodes;
-import dev.gridstate.gateway.TestGateway;
+import dev.gridstate.gateway.TestRegion;
 import dev.gridstate.testkit.RedisServer;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
@@ -26,31 +26,27 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OfflineExpiryIT {
 
-    private static final String R = "{eu-west}:";
+    private static final String R = TestRegion.KEYS;
     private static final Duration TTL = Duration.ofSeconds(1);
 
+    private TestRegion region;
     private RedisServer regional;
-    private RedisServer central;
-    private TestGateway gateway;
     private Http http;
     private ScheduledExecutorService beats;
 
     @BeforeAll
     void start() {
-        regional = RedisServer.startRegional();
-        central = RedisServer.startCentral();
-        gateway = TestGateway.start("eu-west", regional, central, Map.of(
+        region = TestRegion.start(1, Map.of(
                 "gateway.registry.heartbeat-interval", "300ms",
                 "gateway.registry.heartbeat-ttl", TTL.toMillis() + "ms",
                 "gateway.registry.sweep-interval", "100ms"));
-        http = gateway.http();
+        regional = region.regional();
+        http = region.http();
     }
 
     @AfterAll
     void stop() {
-        gateway.close();
-        regional.close();
-        central.close();
+        region.close();
     }
 
     @BeforeEach

@@ -3,7 +3,7 @@ package dev.gridstate.gateway.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.Nodes;
-import dev.gridstate.gateway.TestGateway;
+import dev.gridstate.gateway.TestRegion;
 import dev.gridstate.testkit.RedisServer;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
@@ -23,26 +23,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryIT {
 
-    private static final String R = "{eu-west}:";
+    private static final String R = TestRegion.KEYS;
 
+    private TestRegion region;
     private RedisServer regional;
-    private RedisServer central;
-    private TestGateway gateway;
     private Http http;
 
     @BeforeAll
     void start() {
-        regional = RedisServer.startRegional();
-        central = RedisServer.startCentral();
-        gateway = TestGateway.start("eu-west", regional, central, Map.of());
-        http = gateway.http();
+        region = TestRegion.start(1, Map.of());
+        regional = region.regional();
+        http = region.http();
     }
 
     @AfterAll
     void stop() {
-        gateway.close();
-        regional.close();
-        central.close();
+        region.close();
     }
 
     @BeforeEach

@@ -3,7 +3,7 @@ package dev.gridstate.gateway.registry;
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.Nodes;
 import dev.gridstate.gateway.TestGateway;
-import dev.gridstate.testkit.RedisServer;
+import dev.gridstate.gateway.TestRegion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,27 +25,22 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoReplicasIT {
 
-    private RedisServer regional;
-    private RedisServer central;
+    private TestRegion region;
     private TestGateway a;
     private TestGateway b;
 
     @BeforeAll
     void start() {
-        regional = RedisServer.startRegional();
-        central = RedisServer.startCentral();
         Map<String, Object> fast = Map.of("gateway.registry.heartbeat-interval", "1s",
                 "gateway.registry.heartbeat-ttl", "4s", "gateway.registry.sweep-interval", "100ms");
-        a = TestGateway.start("eu-west", regional, central, fast);
-        b = TestGateway.start("eu-west", regional, central, fast);
+        region = TestRegion.start(2, fast);
+        a = region.gateway(0);
+        b = region.gateway(1);
     }
 
     @AfterAll
     void stop() {
-        a.close();
-        b.close();
-        regional.close();
-        central.close();
+        region.close();
     }
 
     @Test
@@ -101,7 +96,7 @@ class TwoReplicasIT {
             assertThat(b.http().get("/v1/nodes/lonely").json().get("status").asText()).isEqualTo("offline");
         });
 
-        assertThat(regional.commands().zscore("{eu-west}:free", "lonely")).isNull();
+        assertThat(region.regional().commands().zscore(TestRegion.KEYS + "free", "lonely")).isNull();
         assertThat(RegistryIT.ids(b.http().get("/v1/nodes?model=llama-3-8b&limit=1000"))).doesNotContain("lonely");
     }
 }

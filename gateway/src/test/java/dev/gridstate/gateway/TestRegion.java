@@ -1,0 +1,57 @@
+package dev.gridstate.gateway;
+
+import dev.gridstate.testkit.RedisServer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Region {@code eu-west} for a test: its own regional and central redis-server, and N gateway replicas. */
+public final class TestRegion implements AutoCloseable {
+
+    public static final String NAME = "eu-west";
+    /** The prefix of every key of the region. */
+    public static final String KEYS = "{" + NAME + "}:";
+
+    private final RedisServer regional;
+    private final RedisServer central;
+    private final List<TestGateway> gateways = new ArrayList<>();
+
+    private TestRegion(RedisServer regional, RedisServer central) {
+        this.regional = regional;
+        this.central = central;
+    }
+
+    public static TestRegion start(int replicas, Map<String, Object> settings) {
+        TestRegion region = new TestRegion(RedisServer.startRegional(), RedisServer.startCentral());
+        try {
+            for (int i = 0; i < replicas; i++) {
+                region.gateways.add(TestGateway.start(NAME, region.regional, region.central, settings));
+            }
+        } catch (RuntimeException e) {
+            region.close();
+            throw e;
+        }
+        return region;
+    }
+
+    public RedisServer regional() {
+        return regional;
+    }
+
+    public TestGateway gateway(int replica) {
+        return gateways.get(replica);
+    }
+
+    /** HTTP to the first replica. */
+    public Http http() {
+        return gateway(0).http();
+    }
+
+    @Override
+    public void close() {
+        gateways.forEach(TestGateway::close);
+        regional.close();
+        central.close();
+    }
+}
