@@ -28,3 +28,51 @@ local function index(node_key, id, free)
   for _, k in ipairs(words(ix[2])) do redis.call('SADD', k, id) end
 end
 
+-- `{eu-west}:` from any key of the region.
+local function tag_of(key)
+  return string.match(key, '^({[^}]*}:)')
+end
+
+-- Any admin flag on the node stops routing to it (shadow-ban included).
+local function flagged(tag, id)
+  for _, kind in ipairs(FLAG_KINDS) do
+    if redis.call('EXISTS', tag .. K.flag .. id .. ':' .. kind) == 1 then return true end
+  end
+  return false
+end
+
+-- May be handed new work: heart-beating, not draining, not flagged, not disconnected.
+local function routable(tag, id, state, now)
+  if state == 'draining' then return false end
+  local deadline = redis.call('ZSCORE', tag .. K.online, id)
+  if not deadline or tonumber(deadline) <= now then return false end
+  if redis.call('EXISTS', tag .. K.disc .. id) == 1 then return false end
+  return not flagged(tag, id)
+end
+
+-- In the readiness queues: routable, idle, and not held by a live claim.
+local function ready(tag, node_key, id, now)
+  local r = redis.call('HMGET', node_key, 'state', 'claim')
+  if r[1] ~= 'idle' then return false end
+  if r[2] and redis.call('EXISTS', tag .. K.claim .. r[2]) == 1 then return false end
+  return routable(tag, id, r[1], now)
+end
+
+-- Puts the node into its readiness queues (rix) or takes it out, as `ready` says.
+local function sync_ready(tag, node_key, id, now)
+  local r = redis.call('HMGET', node_key, 'rix', 'free')
+  local keys = words(r[1])
+  if #keys > 0 and ready(tag, node_key, id, now) then
+    for _, k in ipairs(keys) do redis.call('ZADD', k, r[2], id) end
+  else
+    for _, k in ipairs(keys) do redis.call('ZREM', k, id) end
+  end
+end
+
+-- Tells every replica's event stream about a node; `fields` is a table merged into the event.
+local function publish(tag, id, kind, fields, now)
+  local event = {nodeId = id, type = kind, at = now}
+  for k, v in pairs(fields or {}) do event[k] = v end
+  redis.call('PUBLISH', tag .. K.events, cjson.encode(event))
+end
+

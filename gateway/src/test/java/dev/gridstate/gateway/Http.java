@@ -18,9 +18,25 @@ public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    private final String bearer;
 
     public Http(URI base) {
+        this(base, null);
+    }
+
+    private Http(URI base, String bearer) {
         this.base = base;
+        this.bearer = bearer;
+    }
+
+    /** The same client, sending {@code Authorization: Bearer <token>} with every request. */
+    public Http withBearer(String token) {
+        return new Http(base, token);
+    }
+
+    /** The same client, as an admin of the test gateways. */
+    public Http asAdmin() {
+        return withBearer(TestGateway.ADMIN_TOKEN);
     }
 
     public record Answer(int status, String body, HttpResponse<String> raw) {
@@ -62,7 +78,8 @@ public final class Http {
     }
 
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json");
+        return bearer == null ? builder : builder.header("Authorization", "Bearer " + bearer);
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 /** One gateway replica on a free port, serving a region whose Redis servers come from the testkit. */
 public final class TestGateway implements AutoCloseable {
 
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
     private final EmbeddedServer server;
 
     private TestGateway(EmbeddedServer server) {
@@ -25,6 +27,8 @@ public final class TestGateway implements AutoCloseable {
         props.put("redis.servers.regional.uri", regional.uri() + "?timeout=1s");
         props.put("redis.servers.central.uri", central.uri() + "?timeout=1s");
         props.put("rabbitmq.uri", RabbitBroker.shared().uri());
+        props.put("gateway.admin.token", ADMIN_TOKEN);
+        props.put("gateway.node-token-secret", "test-node-token-secret");
         props.putAll(extra);
         return new TestGateway(ApplicationContext.run(EmbeddedServer.class, props));
     }

@@ -3,6 +3,8 @@ package dev.gridstate.gateway.store;
 import dev.gridstate.gateway.GatewayConfig;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+
 /**
  * Every Redis key of a region, in one place. Each key carries the region as a Redis Cluster
  * hash tag ({@code {eu-west}:node:n1}) so a region's keys share one slot and the same layout
@@ -14,6 +16,30 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public final class Keys {
+
+    // The parts after the region's tag. Lua scripts get them through luaHeader(), so a key's
+    // name is written here and nowhere else.
+    /** Every kind of admin flag, as it appears in flag keys; {@code flags.FlagKind} names the same. */
+    public static final List<String> FLAG_KINDS = List.of("pause", "cooldown", "maintenance", "freeze", "shadow-ban");
+
+    static final String NODE = "node:";
+    static final String ONLINE = "online";
+    static final String FREE = "free";
+    static final String MODEL = "model:";
+    static final String MODEL_VERSION = "modelv:";
+    static final String LABEL = "label:";
+    static final String READY = "ready:";
+    static final String READY_VERSION = "readyv:";
+    static final String FLAG = "flag:";
+    static final String DISCONNECTED = "disc:";
+    static final String CLAIM = "claim:";
+    static final String NOTICE = "notice:";
+    static final String NOTICES = "notices";
+    static final String SUBCLOUD = "subcloud:";
+    static final String SUBCLOUDS = "subclouds";
+    static final String CLIENT_SUBCLOUDS = "client-subclouds:";
+    static final String EVENTS = "events";
+    static final String SUBCLOUD_CHANGES = "subcloud-changes";
 
     private final String region;
     private final String prefix;
@@ -37,31 +63,122 @@ public final class Keys {
     }
 
     public String nodePrefix() {
-        return prefix + "node:";
+        return prefix + NODE;
     }
 
     /** Sorted set: node id scored by its heartbeat deadline (epoch ms, Redis server time). */
     public String online() {
-        return prefix + "online";
+        return prefix + ONLINE;
     }
 
     /** Sorted set: every online node scored by free GPU memory (MB). */
     public String freeMemory() {
-        return prefix + "free";
+        return prefix + FREE;
     }
 
     /** Sorted set: online nodes serving a model (any version), scored by free memory. */
     public String model(String name) {
-        return prefix + "model:" + name;
+        return prefix + MODEL + name;
     }
 
     /** Sorted set: online nodes serving one version of a model, scored by free memory. */
     public String modelVersion(String name, String version) {
-        return prefix + "modelv:" + name + "@" + version;
+        return prefix + MODEL_VERSION + name + "@" + version;
     }
 
     /** Set: online nodes carrying a label. */
     public String label(String key, String value) {
-        return prefix + "label:" + key + "=" + value;
+        return prefix + LABEL + key + "=" + value;
+    }
+
+    /** Sorted set: idle, routable nodes serving a model (any version), scored by free memory. */
+    public String ready(String model) {
+        return prefix + READY + model;
+    }
+
+    /** Sorted set: idle, routable nodes serving one version of a model, scored by free memory. */
+    public String readyVersion(String model, String version) {
+        return prefix + READY_VERSION + model + "@" + version;
+    }
+
+    /** String with TTL: an admin flag ({@code pause, cooldown, maintenance, freeze, shadow-ban}) on a node, JSON. */
+    public String flag(String nodeId, String kind) {
+        return flagPrefix() + nodeId + ":" + kind;
+    }
+
+    public String flagPrefix() {
+        return prefix + FLAG;
+    }
+
+    /** String with TTL: a node-reported temporary disconnection. */
+    public String disconnected(String nodeId) {
+        return disconnectedPrefix() + nodeId;
+    }
+
+    public String disconnectedPrefix() {
+        return prefix + DISCONNECTED;
+    }
+
+    /** Hash with TTL (the lease): one claim of one node. */
+    public String claim(String claimId) {
+        return claimPrefix() + claimId;
+    }
+
+    public String claimPrefix() {
+        return prefix + CLAIM;
+    }
+
+    /** String with TTL: a region-wide maintenance notice, JSON. */
+    public String notice(String id) {
+        return prefix + NOTICE + id;
+    }
+
+    /** Set: ids of the notices (members whose key expired are pruned on read). */
+    public String notices() {
+        return prefix + NOTICES;
+    }
+
+    /** Hash: one Subcloud definition (JSON) and its version. */
+    public String subcloud(String id) {
+        return prefix + SUBCLOUD + id;
+    }
+
+    /** Set: every Subcloud id of the region. */
+    public String subclouds() {
+        return prefix + SUBCLOUDS;
+    }
+
+    /** Set: the Subcloud ids a client may use. */
+    public String clientSubclouds(String client) {
+        return prefix + CLIENT_SUBCLOUDS + client;
+    }
+
+    /** Pub/sub channel: node changes (online, offline, state, flags), JSON, published by the scripts. */
+    public String events() {
+        return prefix + EVENTS;
+    }
+
+    /** Pub/sub channel: ids of Subclouds that changed, so every replica drops its cached copy. */
+    public String subcloudChanges() {
+        return prefix + SUBCLOUD_CHANGES;
+    }
+
+    /**
+     * Lua that defines {@code K}, the key parts above by name, and {@code FLAG_KINDS}; scripts
+     * build a key as {@code tag .. K.flag .. id}, where {@code tag} ({@code {eu-west}:}) comes
+     * from a key they were given.
+     */
+    static String luaHeader() {
+        List<String> flagKinds = FLAG_KINDS;
+        StringBuilder lua = new StringBuilder("local K = {");
+        lua.append("node='").append(NODE).append("', online='").append(ONLINE)
+                .append("', ready='").append(READY).append("', readyv='").append(READY_VERSION)
+                .append("', flag='").append(FLAG).append("', disc='").append(DISCONNECTED)
+                .append("', claim='").append(CLAIM).append("', events='").append(EVENTS).append("'}\n");
+        lua.append("local FLAG_KINDS = {");
+        for (int i = 0; i < flagKinds.size(); i++) {
+            lua.append(i == 0 ? "'" : ", '").append(flagKinds.get(i)).append("'");
+        }
+        return lua.append("}\n").toString();
     }
 }

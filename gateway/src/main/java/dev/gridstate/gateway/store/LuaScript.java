@@ -10,12 +10,13 @@ import java.util.HexFormat;
 
 /**
  * A Lua script from the classpath ({@code lua/<name>.lua}) with its SHA-1, for EVALSHA.
- * Every script is prefixed with {@code lua/lib.lua}, the helpers they share.
+ * Every script is prefixed with the key names ({@link Keys#luaHeader()}) and {@code lua/lib.lua},
+ * the helpers they share.
  */
 public record LuaScript(String name, String source, String sha) {
 
     public static LuaScript load(String name) {
-        String source = read("lib") + read(name);
+        String source = Keys.luaHeader() + read("lib") + read(name);
         return new LuaScript(name, source, sha1(source));
     }
 

@@ -1,0 +1,53 @@
+package dev.gridstate.gateway.auth;
+
+import dev.gridstate.gateway.GatewayConfig;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+/**
+ * The token a node proves itself with: HMAC-SHA256 of {@code region:nodeId} under
+ * {@code gateway.node-token-secret}. Derived, never stored, so it survives the loss of any Redis
+ * and every replica of the region issues and checks the same one.
+ */
+@Singleton
+public class NodeTokens {
+
+    private final SecretKeySpec key;
+    private final String region;
+
+    NodeTokens(@Value("${gateway.node-token-secret:}") String secret, GatewayConfig config) {
+        if (secret.isBlank()) {
+            throw new IllegalStateException("gateway.node-token-secret (GATEWAY_NODE_TOKEN_SECRET) is not set: "
+                    + "node tokens cannot be issued; set it, or run with the dev environment (MICRONAUT_ENVIRONMENTS=dev)");
+        }
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.region = config.region();
+    }
+
+    public String issue(String nodeId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] digest = mac.doFinal((region + ":" + nodeId).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    /** Constant-time check of a presented token; null or blank is never valid. */
+    public boolean verify(String nodeId, String token) {
+        if (token == null || token.isBlank()) {
+            return false;
+        }
+        return MessageDigest.isEqual(issue(nodeId).getBytes(StandardCharsets.US_ASCII),
+                token.getBytes(StandardCharsets.US_ASCII));
+    }
+}
