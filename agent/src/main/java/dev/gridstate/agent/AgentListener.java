@@ -16,12 +16,28 @@ public interface AgentListener {
     default void onRegistered(String nodeId, boolean created) {
     }
 
-    /** The gateway did not know the node (409 unknown_node); the agent is re-sending its record. */
+    /**
+     * The gateway did not know the node (409 unknown_node) or refused its token (401); the agent is
+     * re-sending its record, which also brings a fresh token.
+     */
     default void onReRegisterRequested(String nodeId) {
     }
 
-    /** A heartbeat answer carried a non-empty list of directives; the agent itself acts on none. */
+    /**
+     * A heartbeat answer carried a non-empty list of directives, as they came. The agent itself acts on
+     * the routing holds (see {@link #onRoutingHold}) and logs notices; everything else is the program's.
+     */
     default void onDirectives(String nodeId, List<JsonNode> directives) {
+    }
+
+    /**
+     * The directives holding the node back from routing changed: {@code holds} are the current
+     * {@code pause}, {@code cooldown}, {@code maintenance} and {@code freeze} directives, each a JSON
+     * object with its {@code type} (and {@code reason}, {@code until} where given). While it is not
+     * empty the node should take no new work ({@link NodeAgent#isOffering} is false); the agent keeps
+     * heart-beating so the node stays online. An empty list means the node may take work again.
+     */
+    default void onRoutingHold(String nodeId, List<JsonNode> holds) {
     }
 
     /** The gateway refused a request with a 4xx that is not retried (anything but 409 and 429). */

@@ -127,6 +127,10 @@ final class GatewayClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoints.resolve(index, call.path()))
                 .timeout(requestTimeout)
                 .header("Accept", "application/json");
+        String token = call.bearerToken();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
         if (call.body() == null) {
             return builder.method(call.method(), HttpRequest.BodyPublishers.noBody()).build();
         }

@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends one round of heartbeats: {@code POST /v1/nodes/{id}/heartbeat} for an agent serving a single
- * node, {@code POST /v1/heartbeats} in chunks of at most {@value #MAX_BATCH} otherwise; and applies
- * the answers (409 means re-register that node).
+ * Sends one round of heartbeats: {@code POST /v1/nodes/{id}/heartbeat} (token in the Authorization
+ * header) for an agent serving a single node, {@code POST /v1/heartbeats} (token in each entry) in
+ * chunks of at most {@value #MAX_BATCH} otherwise; and applies the answers: 409 (unknown node) and
+ * 401 (stale token) mean re-register that node, a 200 carries the directives to act on.
  */
 final class HeartbeatSender {
 
@@ -26,15 +27,17 @@ final class HeartbeatSender {
     private final Timing timing;
     private final Counters counters;
     private final Listeners listeners;
+    private final DirectiveHandler directives;
     private final boolean batched;
 
     HeartbeatSender(GatewayClient client, Registrar registrar, Timing timing, Counters counters,
-                    Listeners listeners, boolean batched) {
+                    Listeners listeners, DirectiveHandler directives, boolean batched) {
         this.client = client;
         this.registrar = registrar;
         this.timing = timing;
         this.counters = counters;
         this.listeners = listeners;
+        this.directives = directives;
         this.batched = batched;
     }
 
@@ -51,13 +54,18 @@ final class HeartbeatSender {
     }
 
     private CompletableFuture<Void> single(NodeSlot node) {
-        Call call = new Call("POST", "/v1/nodes/" + node.id() + "/heartbeat", () -> Wire.heartbeat(node),
-                "heartbeat of node '" + node.id() + "'", () -> counters.heartbeatsFailed(1));
+        Call call = Call.of("POST", "/v1/nodes/" + node.id() + "/heartbeat", () -> Wire.heartbeat(node),
+                        "heartbeat of node '" + node.id() + "'")
+                .onTransientFailure(() -> counters.heartbeatsFailed(1))
+                .withBearer(node::token);
+        long sentAt = System.nanoTime();
         return client.send(call).thenAccept(answer -> answer.ifPresent(response -> {
             if (response.status() == 409) {
-                registrar.reRegister(node);
+                registrar.reRegister(node, "409 unknown_node");
+            } else if (response.status() == 401) {
+                staleToken(node);
             } else if (response.isSuccess()) {
-                accepted(node, response.body());
+                accepted(node, response.body(), sentAt);
             } else {
                 refused(List.of(node), response);
             }
@@ -65,19 +73,20 @@ final class HeartbeatSender {
     }
 
     private CompletableFuture<Void> batch(List<NodeSlot> chunk) {
-        Call call = new Call("POST", "/v1/heartbeats", () -> Wire.batch(chunk),
-                "heartbeat batch of " + chunk.size() + " nodes from '" + chunk.get(0).id() + "'",
-                () -> counters.heartbeatsFailed(chunk.size()));
+        Call call = Call.of("POST", "/v1/heartbeats", () -> Wire.batch(chunk),
+                        "heartbeat batch of " + chunk.size() + " nodes from '" + chunk.get(0).id() + "'")
+                .onTransientFailure(() -> counters.heartbeatsFailed(chunk.size()));
+        long sentAt = System.nanoTime();
         return client.send(call).thenAccept(answer -> answer.ifPresent(response -> {
             if (response.isSuccess()) {
-                applyResults(chunk, response);
+                applyResults(chunk, response, sentAt);
             } else {
                 refused(chunk, response);
             }
         }));
     }
 
-    private void applyResults(List<NodeSlot> chunk, GatewayResponse response) {
+    private void applyResults(List<NodeSlot> chunk, GatewayResponse response, long sentAt) {
         JsonNode results = response.body().path("results");
         Map<String, NodeSlot> byId = new HashMap<>();
         chunk.forEach(node -> byId.put(node.id(), node));
@@ -92,9 +101,15 @@ final class HeartbeatSender {
             }
             int status = entry.path("status").asInt(0);
             if (status == 409) {
-                registrar.reRegister(node);
+                registrar.reRegister(node, "409 unknown_node");
+            } else if (status == 401) {
+                staleToken(node);
+            } else if (status == 429) {
+                // over the node's heartbeat budget: this beat is lost, the next round sends another
+                counters.heartbeatsFailed(1);
+                log.debug("heartbeat of node '{}' was over its rate limit at {}", node.id(), response.gateway());
             } else if (status >= 200 && status < 300) {
-                accepted(node, entry);
+                accepted(node, entry, sentAt);
             } else {
                 refused(List.of(node), new GatewayResponse(status, entry, response.gateway()));
             }
@@ -105,14 +120,21 @@ final class HeartbeatSender {
         }
     }
 
-    private void accepted(NodeSlot node, JsonNode answer) {
+    private void accepted(NodeSlot node, JsonNode answer, long sentAt) {
         counters.heartbeatsOk(1);
         timing.update(answer);
-        List<JsonNode> directives = Wire.directives(answer);
-        node.lastDirectives(directives);
-        if (!directives.isEmpty()) {
-            listeners.directives(node.id(), directives);
+        node.beatAccepted(sentAt);
+        directives.apply(node, Wire.directives(answer));
+    }
+
+    /** The token was refused (issued under another secret, or never): a registration brings a fresh one. */
+    private void staleToken(NodeSlot node) {
+        if (node.token() != null && !node.isTokenProven()) {
+            // refused before it was ever accepted: re-registering will not help if this repeats
+            log.warn("the gateway refused the token it issued to node '{}' at its last registration; "
+                    + "do all gateways of the region share gateway.node-token-secret?", node.id());
         }
+        registrar.reRegister(node, "401 (node token " + (node.token() == null ? "missing" : "refused") + ")");
     }
 
     private void refused(List<NodeSlot> nodes, GatewayResponse response) {

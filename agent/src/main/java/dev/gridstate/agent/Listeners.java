@@ -29,6 +29,10 @@ final class Listeners {
         guard("onDirectives", nodeId, () -> listener.onDirectives(nodeId, directives));
     }
 
+    void routingHold(String nodeId, List<JsonNode> holds) {
+        guard("onRoutingHold", nodeId, () -> listener.onRoutingHold(nodeId, holds));
+    }
+
     void error(GatewayError error) {
         guard("onError", error.nodeId(), () -> listener.onError(error));
     }

@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Keeps the nodes of one GPU host alive in their region's gateway: registers each node with its full
  * record, then heart-beats at the interval the gateway answers with, re-registering a node whenever
- * the gateway says it does not know it (409). Transient failures are retried with jittered
+ * the gateway says it does not know it (409) or refuses its token (401). Each heartbeat carries the
+ * node token its registration answer brought. Directives that hold a node back from routing make
+ * {@link #isOffering} false until they are lifted; the agent keeps beating meanwhile, so the node
+ * stays online. Transient failures are retried with jittered
  * exponential backoff on the region's next gateway URL; other 4xx answers are reported to the
  * {@link AgentListener} and not retried.
  *
@@ -47,6 +50,7 @@ public final class NodeAgent implements AutoCloseable {
     private final Registrar registrar;
     private final HeartbeatLoop heartbeats;
     private final Timing timing;
+    private final Listeners listeners;
 
     NodeAgent(AgentConfig config) {
         this.config = config;
@@ -57,13 +61,15 @@ public final class NodeAgent implements AutoCloseable {
                 .connectTimeout(config.requestTimeout())
                 .build());
         Listeners listeners = new Listeners(config.listener());
+        this.listeners = listeners;
         this.timing = new Timing(config.heartbeatJitter(), config.random());
         this.client = new GatewayClient(config, new GatewayEndpoints(config.gateways(), counters), scheduler, http,
                 () -> lifecycle.get() == Lifecycle.CLOSED);
         List<NodeSlot> slots = List.copyOf(nodes.values());
         this.registrar = new Registrar(client, timing, counters, listeners, config.maxRegistrationsInFlight(),
                 this::startHeartbeats);
-        HeartbeatSender sender = new HeartbeatSender(client, registrar, timing, counters, listeners, slots.size() > 1);
+        HeartbeatSender sender = new HeartbeatSender(client, registrar, timing, counters, listeners,
+                new DirectiveHandler(listeners), slots.size() > 1);
         this.heartbeats = new HeartbeatLoop(slots, sender, timing, scheduler);
     }
 
@@ -100,6 +106,56 @@ public final class NodeAgent implements AutoCloseable {
     /** True once the gateway accepted the node's record, false again while it is being re-registered. */
     public boolean isRegistered(String nodeId) {
         return node(nodeId).isRegistered();
+    }
+
+    /**
+     * Whether the node should take new work: it is registered, no routing hold ({@code pause},
+     * {@code cooldown}, {@code maintenance}, {@code freeze}) came with its last heartbeat answer, and
+     * no {@link #disconnect} was announced since its last accepted heartbeat.
+     */
+    public boolean isOffering(String nodeId) {
+        return node(nodeId).isOffering();
+    }
+
+    /** The routing holds of the node's last heartbeat answer (see {@link AgentListener#onRoutingHold}), or none. */
+    public List<JsonNode> routingHolds(String nodeId) {
+        return node(nodeId).holds();
+    }
+
+    /**
+     * Tells the gateway the node goes away for about {@code expected} ({@code POST /v1/nodes/{id}/disconnect}),
+     * e.g. for a restart, and stops offering the node until a heartbeat sent after this call is accepted.
+     * Returns at once; the future is true if the gateway accepted, false otherwise (a refusal is also
+     * reported to {@link AgentListener#onError}). Transient failures are retried like heartbeats.
+     *
+     * @throws IllegalArgumentException if {@code expected} is not positive
+     */
+    public CompletableFuture<Boolean> disconnect(String nodeId, Duration expected) {
+        NodeSlot node = node(nodeId);
+        Objects.requireNonNull(expected, "expected");
+        if (expected.toMillis() < 1) {
+            throw new IllegalArgumentException("expected disconnection of node '" + nodeId
+                    + "' must be at least 1ms, but was " + expected);
+        }
+        node.disconnected(System.nanoTime());
+        if (lifecycle.get() != Lifecycle.STARTED || !node.isRegistered()) {
+            log.debug("node '{}' is not registered; no disconnection to announce", nodeId);
+            return CompletableFuture.completedFuture(false);
+        }
+        Call call = Call.of("POST", "/v1/nodes/" + nodeId + "/disconnect", () -> Wire.disconnect(expected),
+                "disconnection of node '" + nodeId + "'").withBearer(node::token);
+        return client.send(call).thenApply(answer -> answer.map(response -> {
+            if (response.isSuccess()) {
+                log.info("node '{}' announced a disconnection of about {}", nodeId, expected);
+                return true;
+            }
+            // a stale token is not renewed here: a registration would put the node back online
+            GatewayError error = Wire.error(nodeId, "disconnect", response);
+            counters.rejection();
+            log.error("{}", error);
+            listeners.error(error);
+            return false;
+        }).orElse(false));
     }
 
     /** The directives of the node's last successful heartbeat; empty before the first. */
@@ -144,7 +200,7 @@ public final class NodeAgent implements AutoCloseable {
         CompletableFuture<?>[] deletes = nodes.values().stream()
                 .filter(NodeSlot::isRegistered)
                 .map(node -> client.sendOnce(Call.of("DELETE", "/v1/nodes/" + node.id(), null,
-                        "deregistration of node '" + node.id() + "'")))
+                        "deregistration of node '" + node.id() + "'").withBearer(node::token)))
                 .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(deletes).get(config.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);

@@ -3,9 +3,13 @@ package dev.gridstate.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** One served node: its spec, the state it reports, and where its registration stands. */
+/**
+ * One served node: its spec, the state it reports, where its registration stands, the token the
+ * gateway issued for it, and what holds it back from routing.
+ */
 final class NodeSlot {
 
     enum Registration { PENDING, REGISTERING, REGISTERED, REJECTED }
@@ -15,6 +19,12 @@ final class NodeSlot {
     private volatile NodeState state = NodeState.IDLE;
     private volatile long freeMemoryMb;
     private volatile List<JsonNode> lastDirectives = List.of();
+    private volatile String token;
+    /** False from a registration until a heartbeat with its token is accepted. */
+    private volatile boolean tokenProven;
+    private volatile List<JsonNode> holds = List.of();
+    /** {@link System#nanoTime()} of the last {@code disconnect}, until a heartbeat sent after it is accepted. */
+    private final AtomicReference<Long> disconnectedAt = new AtomicReference<>();
 
     NodeSlot(NodeSpec spec) {
         this.spec = spec;
@@ -73,6 +83,54 @@ final class NodeSlot {
     /** Back to PENDING when the agent closed before an answer came. */
     void abandoned() {
         registration.compareAndSet(Registration.REGISTERING, Registration.PENDING);
+    }
+
+    /** The node token of the last registration; null before one, or when the gateway issues none. */
+    String token() {
+        return token;
+    }
+
+    void token(String token) {
+        this.token = token;
+        this.tokenProven = false;
+    }
+
+    boolean isTokenProven() {
+        return tokenProven;
+    }
+
+    List<JsonNode> holds() {
+        return holds;
+    }
+
+    /** Sets the routing holds of the latest heartbeat answer; true if they differ from the previous ones. */
+    boolean holds(List<JsonNode> current) {
+        List<JsonNode> previous = holds;
+        holds = current;
+        // the same holds in another order are no change
+        return previous.size() != current.size() || !Set.copyOf(previous).equals(Set.copyOf(current));
+    }
+
+    void disconnected(long nanoTime) {
+        disconnectedAt.set(nanoTime);
+    }
+
+    boolean isDisconnected() {
+        return disconnectedAt.get() != null;
+    }
+
+    /** A heartbeat that went out at {@code sentAt} was accepted: it ends a disconnection announced before it. */
+    void beatAccepted(long sentAt) {
+        tokenProven = true;
+        Long at = disconnectedAt.get();
+        if (at != null && sentAt - at >= 0) {
+            disconnectedAt.compareAndSet(at, null);
+        }
+    }
+
+    /** Registered, not held by any directive, and not announced as disconnected. */
+    boolean isOffering() {
+        return isRegistered() && holds.isEmpty() && !isDisconnected();
     }
 
     List<JsonNode> lastDirectives() {

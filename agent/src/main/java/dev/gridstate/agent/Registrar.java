@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Sends nodes' full records ({@code PUT /v1/nodes/{id}}), at most {@code maxInFlight} at a time so
  * that an agent with many nodes re-registering after a Redis loss does not open a connection each.
+ * Each accepted registration brings the node's token ({@code nodeToken}), kept for its heartbeats.
  */
 final class Registrar {
 
@@ -42,11 +43,16 @@ final class Registrar {
         }
     }
 
-    /** Re-sends the record of a node the gateway no longer knows; a no-op if one is already under way. */
-    void reRegister(NodeSlot node) {
+    /**
+     * Re-sends the record of a node the gateway no longer knows or whose token it refused; a no-op if
+     * one is already under way.
+     *
+     * @param why what the gateway answered, for the log
+     */
+    void reRegister(NodeSlot node, String why) {
         if (node.beginRegistration(NodeSlot.Registration.REGISTERED)) {
             counters.reRegistration();
-            log.info("gateway does not know node '{}' (409 unknown_node); re-registering", node.id());
+            log.info("gateway answered {} for node '{}'; re-registering", why, node.id());
             listeners.reRegisterRequested(node.id());
             enqueue(node);
         }
@@ -103,6 +109,7 @@ final class Registrar {
         GatewayResponse response = answer.get();
         if (response.isSuccess()) {
             timing.update(response.body());
+            node.token(Wire.nodeToken(node.id(), response.body()));
             node.registered();
             counters.registration();
             boolean created = response.body().path("created").asBoolean(response.status() == 201);

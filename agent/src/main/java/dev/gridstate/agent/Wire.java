@@ -15,12 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The JSON of the gateway's node API: request bodies and the fields the agent reads from answers. */
 final class Wire {
 
     private static final Logger log = LoggerFactory.getLogger(Wire.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** RFC 7235's token68, the shape a bearer token must have to go in an Authorization header. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]{1,512}=*");
 
     private Wire() {
     }
@@ -77,11 +80,32 @@ final class Wire {
         return List.copyOf(directives);
     }
 
+    /**
+     * The {@code nodeToken} of a registration answer; null when there is none (a gateway that issues
+     * no tokens) or when it could not travel in an HTTP header (logged).
+     */
+    static String nodeToken(String nodeId, JsonNode answer) {
+        JsonNode token = answer.path("nodeToken");
+        if (token.isMissingNode() || token.isNull()) {
+            return null;
+        }
+        if (!token.isTextual() || !TOKEN.matcher(token.asText()).matches()) {
+            log.warn("registration answer for node '{}' has a nodeToken that cannot be sent back (not a token68 "
+                    + "string of at most 512 characters); its heartbeats go without one", nodeId);
+            return null;
+        }
+        return token.asText();
+    }
+
     static Optional<Duration> millis(JsonNode answer, String field) {
         JsonNode value = answer.path(field);
         return value.canConvertToLong() && value.asLong() > 0
                 ? Optional.of(Duration.ofMillis(value.asLong()))
                 : Optional.empty();
+    }
+
+    static byte[] disconnect(Duration expected) {
+        return bytes(JSON.createObjectNode().put("expectedMs", expected.toMillis()));
     }
 
     static GatewayError error(String nodeId, String operation, GatewayResponse response) {
@@ -97,6 +121,11 @@ final class Wire {
         }
         entry.put("state", node.state().wireName());
         entry.put("freeMemoryMb", node.freeMemoryMb());
+        String token = node.token();
+        if (withId && token != null) {
+            // a single heartbeat carries the token in its Authorization header instead
+            entry.put("nodeToken", token);
+        }
         return entry;
     }
 

@@ -1,7 +1,7 @@
 package dev.gridstate.agent;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,38 +11,32 @@ import static org.awaitility.Awaitility.await;
 
 class BatchHeartbeatTest {
 
-    private final FakeGateway gateway = FakeGateway.start().intervalMs(100);
-    private final RecordingListener listener = new RecordingListener();
-    private NodeAgent agent;
-
-    @AfterEach
-    void tearDown() {
-        if (agent != null) {
-            agent.close();
-        }
-        gateway.close();
-    }
+    @RegisterExtension
+    final AgentFixture fixture = new AgentFixture();
+    private final FakeGateway gateway = fixture.gateway();
+    private final RecordingListener listener = fixture.listener();
 
     @Test
     void shouldBatchTheHeartbeatsOfAllNodesOfAnAgentIntoOneRequest() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).nodes(TestNodes.specs("n", 3)).build();
+        NodeAgent agent = fixture.agent(3);
         agent.setState("n2", NodeState.DRAINING);
 
         agent.start();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.batches().size() >= 3);
-        assertThat(gateway.batches()).last().satisfies(batch -> assertThat(batch.body().toString()).isEqualTo(
-                "{\"heartbeats\":[{\"nodeId\":\"n1\",\"state\":\"idle\",\"freeMemoryMb\":80000},"
-                        + "{\"nodeId\":\"n2\",\"state\":\"draining\",\"freeMemoryMb\":80000},"
-                        + "{\"nodeId\":\"n3\",\"state\":\"idle\",\"freeMemoryMb\":80000}]}"));
+        assertThat(gateway.batches()).last().satisfies(batch -> assertThat(batch.body().toString()).isEqualTo("""
+                {"heartbeats":[\
+                {"nodeId":"n1","state":"idle","freeMemoryMb":80000,"nodeToken":"tok-n1-0"},\
+                {"nodeId":"n2","state":"draining","freeMemoryMb":80000,"nodeToken":"tok-n2-0"},\
+                {"nodeId":"n3","state":"idle","freeMemoryMb":80000,"nodeToken":"tok-n3-0"}]}"""));
         assertThat(gateway.received()).noneMatch(r -> r.path().endsWith("/heartbeat"));
         await().atMost(Duration.ofSeconds(5)).until(() -> agent.counters().heartbeatsOk() >= 9);
     }
 
     @Test
     void shouldSplitABatchIntoChunksOfAtMostOneThousandNodes() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).nodes(TestNodes.specs("n", 1001))
-                .maxRegistrationsInFlight(32).build();
+        NodeAgent agent = fixture.build(fixture.builder().nodes(TestNodes.specs("n", 1001))
+                .maxRegistrationsInFlight(32));
 
         agent.start();
 
@@ -56,7 +50,7 @@ class BatchHeartbeatTest {
 
     @Test
     void shouldReRegisterOnlyTheNodeWhoseBatchEntryAnswered409() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).nodes(TestNodes.specs("n", 3)).listener(listener).build();
+        NodeAgent agent = fixture.agent(3);
         agent.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.batches().size() >= 2);
         agent.setState("n2", NodeState.BUSY);
@@ -73,6 +67,22 @@ class BatchHeartbeatTest {
         int beatsAfterReRegistration = gateway.heartbeatsOf("n2").size();
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.heartbeatsOf("n2").size() > beatsAfterReRegistration + 1);
         assertThat(agent.counters().reRegistrations()).isEqualTo(1);
+        assertThat(agent.isRegistered("n2")).isTrue();
+    }
+
+    @Test
+    void shouldCountARateLimitedBatchEntryAsFailedWithoutReportingOrReRegistering() {
+        NodeAgent agent = fixture.agent(2);
+        agent.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> gateway.batches().size() >= 1);
+
+        gateway.override(request -> request.path().equals("/v1/heartbeats") ? FakeGateway.Reply.of(200, """
+                {"results":[{"nodeId":"n1","status":200,"intervalMs":100,"directives":[]},\
+                {"nodeId":"n2","status":429,"error":"rate_limited"}]}""") : null);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.counters().heartbeatsFailed() >= 3);
+        assertThat(listener.errors).isEmpty();
+        assertThat(listener.reRegisterRequested).isEmpty();
         assertThat(agent.isRegistered("n2")).isTrue();
     }
 }

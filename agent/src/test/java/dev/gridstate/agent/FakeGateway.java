@@ -22,17 +22,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A small in-process gateway speaking the node API on 127.0.0.1, recording every request it gets.
- * By default it behaves like a healthy gateway; {@link #override} makes it answer otherwise.
+ * By default it behaves like a healthy gateway: registrations answer a node token derived from the
+ * node id and the current secret (so, as with the real HMAC tokens, forgetting a node keeps its
+ * token valid and {@link #rotateSecret} makes every token stale), heartbeats and disconnections
+ * without the right token answer 401. {@link #override} makes it answer otherwise.
  */
 public final class FakeGateway implements AutoCloseable {
 
-    public record Received(String method, String path, JsonNode body, long atNanos) {
+    /** A request as it came; {@code authorization} is the header's value, or null. */
+    public record Received(String method, String path, JsonNode body, long atNanos, String authorization) {
     }
 
     public record Reply(int status, String body, Map<String, String> headers) {
@@ -44,6 +49,7 @@ public final class FakeGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NODE = Pattern.compile("/v1/nodes/([^/]+)");
     private static final Pattern HEARTBEAT = Pattern.compile("/v1/nodes/([^/]+)/heartbeat");
+    private static final Pattern DISCONNECT = Pattern.compile("/v1/nodes/([^/]+)/disconnect");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -51,6 +57,8 @@ public final class FakeGateway implements AutoCloseable {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private volatile long intervalMs = 100;
     private volatile String directives = "[]";
+    private final AtomicInteger secret = new AtomicInteger();
+    private final Map<String, Integer> revoked = new ConcurrentHashMap<>();
     private volatile Function<Received, Reply> override = request -> null;
 
     private FakeGateway() throws IOException {
@@ -79,6 +87,21 @@ public final class FakeGateway implements AutoCloseable {
 
     public void directives(String jsonArray) {
         this.directives = jsonArray;
+    }
+
+    /** The token the gateway issues to the node and accepts from it, under the current secret. */
+    public String tokenOf(String nodeId) {
+        return "tok-" + nodeId + "-" + (secret.get() + revoked.getOrDefault(nodeId, 0));
+    }
+
+    /** Makes the node's current token stale, as if it had been issued under another secret. */
+    public void revokeToken(String nodeId) {
+        revoked.merge(nodeId, 1, Integer::sum);
+    }
+
+    /** Simulates a new node-token secret: every token issued so far is refused from now on. */
+    public void rotateSecret() {
+        secret.incrementAndGet();
     }
 
     /** Simulates the region's Redis losing the node. */
@@ -115,6 +138,10 @@ public final class FakeGateway implements AutoCloseable {
         return requests("POST", "/v1/heartbeats");
     }
 
+    public List<Received> disconnections(String nodeId) {
+        return requests("POST", "/v1/nodes/" + nodeId + "/disconnect");
+    }
+
     /** Every heartbeat entry for the node, single or batched, in arrival order. */
     public List<Received> heartbeatsOf(String nodeId) {
         List<Received> beats = new ArrayList<>();
@@ -124,7 +151,7 @@ public final class FakeGateway implements AutoCloseable {
             } else if (r.path().equals("/v1/heartbeats")) {
                 r.body().path("heartbeats").forEach(entry -> {
                     if (entry.path("nodeId").asText().equals(nodeId)) {
-                        beats.add(new Received(r.method(), r.path(), entry, r.atNanos()));
+                        beats.add(new Received(r.method(), r.path(), entry, r.atNanos(), r.authorization()));
                     }
                 });
             }
@@ -137,7 +164,7 @@ public final class FakeGateway implements AutoCloseable {
             byte[] bytes = exchange.getRequestBody().readAllBytes();
             JsonNode body = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
             Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body,
-                    System.nanoTime());
+                    System.nanoTime(), exchange.getRequestHeaders().getFirst("Authorization"));
             received.add(request);
             Reply reply = override.apply(request);
             send(exchange, reply != null ? reply : normally(request));
@@ -147,8 +174,18 @@ public final class FakeGateway implements AutoCloseable {
     private Reply normally(Received request) {
         Matcher heartbeat = HEARTBEAT.matcher(request.path());
         Matcher node = NODE.matcher(request.path());
+        Matcher disconnect = DISCONNECT.matcher(request.path());
         if (request.method().equals("POST") && heartbeat.matches()) {
+            if (!bearerOf(heartbeat.group(1), request)) {
+                return Reply.of(401, unauthorized());
+            }
             return known.contains(heartbeat.group(1)) ? Reply.of(200, ok()) : Reply.of(409, unknown());
+        }
+        if (request.method().equals("POST") && disconnect.matches()) {
+            if (!bearerOf(disconnect.group(1), request)) {
+                return Reply.of(401, unauthorized());
+            }
+            return known.contains(disconnect.group(1)) ? Reply.of(204, "") : Reply.of(409, unknown());
         }
         if (request.method().equals("POST") && request.path().equals("/v1/heartbeats")) {
             return Reply.of(200, batch(request.body()));
@@ -156,8 +193,8 @@ public final class FakeGateway implements AutoCloseable {
         if (request.method().equals("PUT") && node.matches()) {
             boolean created = known.add(node.group(1));
             return Reply.of(created ? 201 : 200, """
-                    {"nodeId":"%s","region":"test","created":%s,"ttlMs":%d,"intervalMs":%d}"""
-                    .formatted(node.group(1), created, intervalMs * 3, intervalMs));
+                    {"nodeId":"%s","region":"test","created":%s,"ttlMs":%d,"intervalMs":%d,"nodeToken":"%s"}"""
+                    .formatted(node.group(1), created, intervalMs * 3, intervalMs, tokenOf(node.group(1))));
         }
         if (request.method().equals("DELETE") && node.matches()) {
             return known.remove(node.group(1)) ? Reply.of(204, "") : Reply.of(404, unknown());
@@ -167,6 +204,14 @@ public final class FakeGateway implements AutoCloseable {
 
     private String ok() {
         return "{\"ttlMs\":%d,\"intervalMs\":%d,\"directives\":%s}".formatted(intervalMs * 3, intervalMs, directives);
+    }
+
+    private boolean bearerOf(String nodeId, Received request) {
+        return ("Bearer " + tokenOf(nodeId)).equals(request.authorization());
+    }
+
+    private static String unauthorized() {
+        return "{\"error\":\"unauthorized\",\"message\":\"a valid node token is required\"}";
     }
 
     private static String unknown() {
@@ -179,7 +224,9 @@ public final class FakeGateway implements AutoCloseable {
         body.path("heartbeats").forEach(entry -> {
             String id = entry.path("nodeId").asText();
             ObjectNode result = results.addObject().put("nodeId", id);
-            if (known.contains(id)) {
+            if (!tokenOf(id).equals(entry.path("nodeToken").asText())) {
+                result.put("status", 401).put("error", "unauthorized");
+            } else if (known.contains(id)) {
                 result.put("status", 200).put("ttlMs", intervalMs * 3).put("intervalMs", intervalMs);
                 result.set("directives", readTree(directives));
             } else {

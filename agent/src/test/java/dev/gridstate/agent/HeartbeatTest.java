@@ -1,8 +1,8 @@
 package dev.gridstate.agent;
 
 import dev.gridstate.agent.FakeGateway.Received;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,21 +12,14 @@ import static org.awaitility.Awaitility.await;
 
 class HeartbeatTest {
 
-    private final FakeGateway gateway = FakeGateway.start().intervalMs(100);
-    private final RecordingListener listener = new RecordingListener();
-    private NodeAgent agent;
-
-    @AfterEach
-    void tearDown() {
-        if (agent != null) {
-            agent.close();
-        }
-        gateway.close();
-    }
+    @RegisterExtension
+    final AgentFixture fixture = new AgentFixture();
+    private final FakeGateway gateway = fixture.gateway();
+    private final RecordingListener listener = fixture.listener();
 
     @Test
     void shouldRegisterTheFullRecordThenHeartbeatAtTheIntervalTheGatewayAnswers() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).listener(listener).build();
+        NodeAgent agent = fixture.agent("n1");
 
         agent.start();
 
@@ -42,6 +35,7 @@ class HeartbeatTest {
         assertThat(beats).allSatisfy(beat -> {
             assertThat(beat.path()).isEqualTo("/v1/nodes/n1/heartbeat");
             assertThat(beat.body().toString()).isEqualTo("{\"state\":\"idle\",\"freeMemoryMb\":80000}");
+            assertThat(beat.authorization()).isEqualTo("Bearer tok-n1-0");
         });
         for (int i = 1; i < beats.size(); i++) {
             // at most 10 % jitter early, and never before the previous beat was answered
@@ -58,7 +52,7 @@ class HeartbeatTest {
 
     @Test
     void shouldSendTheLatestStateAndFreeMemoryWithTheNextHeartbeat() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).build();
+        NodeAgent agent = fixture.agent("n1");
         agent.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.heartbeatsOf("n1").size() >= 1);
 
@@ -74,7 +68,7 @@ class HeartbeatTest {
     @Test
     void shouldHandDirectivesToTheListenerAndKeepTheLastOnes() {
         gateway.directives("[\"pause\",{\"type\":\"drain\",\"until\":\"later\"}]");
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).listener(listener).build();
+        NodeAgent agent = fixture.agent("n1");
 
         agent.start();
 
@@ -89,7 +83,7 @@ class HeartbeatTest {
 
     @Test
     void shouldNotCallTheListenerForAnEmptyDirectiveList() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).listener(listener).build();
+        NodeAgent agent = fixture.agent("n1");
 
         agent.start();
 
@@ -106,7 +100,7 @@ class HeartbeatTest {
                 throw new IllegalStateException("listener bug");
             }
         };
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).listener(throwing).build();
+        NodeAgent agent = fixture.build(fixture.builder().node(TestNodes.spec("n1")).listener(throwing));
 
         agent.start();
 

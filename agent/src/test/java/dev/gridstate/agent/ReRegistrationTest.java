@@ -1,7 +1,7 @@
 package dev.gridstate.agent;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -10,21 +10,14 @@ import static org.awaitility.Awaitility.await;
 
 class ReRegistrationTest {
 
-    private final FakeGateway gateway = FakeGateway.start().intervalMs(100);
-    private final RecordingListener listener = new RecordingListener();
-    private NodeAgent agent;
-
-    @AfterEach
-    void tearDown() {
-        if (agent != null) {
-            agent.close();
-        }
-        gateway.close();
-    }
+    @RegisterExtension
+    final AgentFixture fixture = new AgentFixture();
+    private final FakeGateway gateway = fixture.gateway();
+    private final RecordingListener listener = fixture.listener();
 
     @Test
     void shouldReSendTheFullRecordWhenAHeartbeatAnswers409AndCarryOnBeating() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).listener(listener).build();
+        NodeAgent agent = fixture.agent("n1");
         agent.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.heartbeatsOf("n1").size() >= 2);
         agent.setState("n1", NodeState.BUSY);
@@ -48,7 +41,7 @@ class ReRegistrationTest {
 
     @Test
     void shouldBringEveryNodeBackWithinAboutOneIntervalWhenTheGatewayLostAllState() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).nodes(TestNodes.specs("n", 5)).build();
+        NodeAgent agent = fixture.agent(5);
         agent.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.batches().size() >= 2);
 

@@ -14,6 +14,7 @@ final class RecordingListener implements AgentListener {
     final List<String> registered = new CopyOnWriteArrayList<>();
     final List<String> reRegisterRequested = new CopyOnWriteArrayList<>();
     final List<Directives> directives = new CopyOnWriteArrayList<>();
+    final List<Directives> routingHolds = new CopyOnWriteArrayList<>();
     final List<GatewayError> errors = new CopyOnWriteArrayList<>();
 
     @Override
@@ -29,6 +30,11 @@ final class RecordingListener implements AgentListener {
     @Override
     public void onDirectives(String nodeId, List<JsonNode> list) {
         directives.add(new Directives(nodeId, list));
+    }
+
+    @Override
+    public void onRoutingHold(String nodeId, List<JsonNode> holds) {
+        routingHolds.add(new Directives(nodeId, holds));
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.gridstate.agent;
 
 import dev.gridstate.agent.FakeGateway.Received;
 import dev.gridstate.agent.FakeGateway.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,23 +18,16 @@ class RetryTest {
     private static final String INVALID = """
             {"error":"invalid_field","message":"gpu.memoryMb must be positive","field":"gpu.memoryMb"}""";
 
-    private final FakeGateway gateway = FakeGateway.start().intervalMs(100);
-    private final RecordingListener listener = new RecordingListener();
-    private NodeAgent agent;
-
-    @AfterEach
-    void tearDown() {
-        if (agent != null) {
-            agent.close();
-        }
-        gateway.close();
-    }
+    @RegisterExtension
+    final AgentFixture fixture = new AgentFixture();
+    private final FakeGateway gateway = fixture.gateway();
+    private final RecordingListener listener = fixture.listener();
 
     @Test
     void shouldKeepRetryingWithDelaysBoundedByTheCapUntilTheGatewayRecovers() {
         gateway.override(request -> Reply.of(503, "{\"error\":\"unavailable\"}"));
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1"))
-                .backoffBase(Duration.ofMillis(20)).backoffCap(Duration.ofMillis(40)).build();
+        NodeAgent agent = fixture.build(fixture.builder().node(TestNodes.spec("n1"))
+                .backoffBase(Duration.ofMillis(20)).backoffCap(Duration.ofMillis(40)));
 
         agent.start();
 
@@ -59,8 +52,8 @@ class RetryTest {
         gateway.override(request -> calls.getAndIncrement() == 0
                 ? new Reply(429, "{\"error\":\"too_many_requests\"}", Map.of("Retry-After", "1"))
                 : null);
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1"))
-                .backoffBase(Duration.ofMillis(10)).backoffCap(Duration.ofSeconds(5)).build();
+        NodeAgent agent = fixture.build(fixture.builder().node(TestNodes.spec("n1"))
+                .backoffBase(Duration.ofMillis(10)).backoffCap(Duration.ofSeconds(5)));
 
         agent.start();
 
@@ -74,8 +67,8 @@ class RetryTest {
     @Test
     void shouldNotRetryARegistrationRefusedWith400AndReportTheGatewaysMessage() {
         gateway.override(request -> Reply.of(400, INVALID));
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).listener(listener)
-                .backoffBase(Duration.ofMillis(5)).backoffCap(Duration.ofMillis(10)).build();
+        NodeAgent agent = fixture.build(fixture.builder().node(TestNodes.spec("n1"))
+                .backoffBase(Duration.ofMillis(5)).backoffCap(Duration.ofMillis(10)));
 
         agent.start();
 
@@ -97,8 +90,8 @@ class RetryTest {
     @Test
     void shouldNotRetryAHeartbeatRefusedWith400ButBeatAgainOnlyAfterAnInterval() {
         gateway.intervalMs(300);
-        agent = NodeAgent.builder().gateway(gateway.uri()).node(TestNodes.spec("n1")).listener(listener)
-                .backoffBase(Duration.ofMillis(5)).backoffCap(Duration.ofMillis(10)).build();
+        NodeAgent agent = fixture.build(fixture.builder().node(TestNodes.spec("n1"))
+                .backoffBase(Duration.ofMillis(5)).backoffCap(Duration.ofMillis(10)));
         agent.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> agent.isRegistered("n1"));
 
@@ -119,7 +112,7 @@ class RetryTest {
 
     @Test
     void shouldReportARefusedBatchOncePerNode() {
-        agent = NodeAgent.builder().gateway(gateway.uri()).nodes(TestNodes.specs("n", 2)).listener(listener).build();
+        NodeAgent agent = fixture.agent(2);
         gateway.override(request -> request.path().equals("/v1/heartbeats") ? Reply.of(400, INVALID) : null);
 
         agent.start();

@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Live change for a simulated fleet: on every tick a fraction of the nodes flips between idle and
- * busy, and their free memory follows (a busy node has little left).
+ * busy, and their free memory follows (a busy node has little left). A node the gateway holds back
+ * from routing (see {@link NodeAgent#isOffering}) only ever goes idle.
  */
 final class Churn {
 
@@ -37,6 +38,10 @@ final class Churn {
                 continue;
             }
             boolean busy = node.agent().state(node.nodeId()) != NodeState.BUSY;
+            if (busy && !node.agent().isOffering(node.nodeId())) {
+                // a paused, frozen, cooling-down or in-maintenance node finishes its work but takes no more
+                continue;
+            }
             node.agent().setState(node.nodeId(), busy ? NodeState.BUSY : NodeState.IDLE);
             double freeShare = busy ? 0.1 + 0.4 * random.nextDouble() : 0.85 + 0.15 * random.nextDouble();
             node.agent().setFreeMemoryMb(node.nodeId(), (long) (node.memoryMb() * freeShare));
