@@ -1,7 +1,9 @@
 -- Heart-beats a batch of nodes.
 -- KEYS: online, then one node record per entry. ARGV: ttlMs, then per entry: id, state, free ('' = unchanged).
--- Returns per entry 1 (alive) or 0 (unknown: the node must re-register).
+-- Returns per entry {0} (unknown: the node must re-register) or {1, flag…}: the JSON of each admin
+-- flag the node may see (every kind but shadow-ban), for the directives of its answer.
 local online = KEYS[1]
+local tag = tag_of(online)
 local now = now_ms()
 local deadline = now + tonumber(ARGV[1])
 local results = {}
@@ -10,17 +12,36 @@ for i = 2, #KEYS do
   local a = 2 + (i - 2) * 3
   local id, state, free = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   if redis.call('EXISTS', node) == 0 then
-    results[#results + 1] = 0
+    results[#results + 1] = {0}
   else
-    local current = redis.call('HGET', node, 'free')
-    if free == '' then free = current end
+    local current = redis.call('HMGET', node, 'free', 'state')
+    if free == '' then free = current[1] end
     -- Not in `online`: swept offline while its record was kept; it rejoins its indexes.
-    if (not redis.call('ZSCORE', online, id)) or free ~= current then index(node, id, free) end
+    local revived = not redis.call('ZSCORE', online, id)
+    if revived or free ~= current[1] then index(node, id, free) end
     redis.call('HSET', node, 'state', state, 'free', free, 'lastHeartbeatAt', now)
     redis.call('HDEL', node, 'offlineAt')
     redis.call('PERSIST', node)
     redis.call('ZADD', online, deadline, id)
-    results[#results + 1] = 1
+    -- A heartbeat ends a reported disconnection; a claim whose lease ran out is void.
+    local reconnected = redis.call('DEL', tag .. K.disc .. id) == 1
+    local claim = redis.call('HGET', node, 'claim')
+    if claim and redis.call('EXISTS', tag .. K.claim .. claim) == 0 then redis.call('HDEL', node, 'claim') end
+    sync_ready(tag, node, id, now)
+    if revived then
+      publish(tag, id, 'online', {state = state}, now)
+    elseif state ~= current[2] then
+      publish(tag, id, 'state', {state = state}, now)
+    end
+    if reconnected then publish(tag, id, 'state', {disconnected = false}, now) end
+    local entry = {1}
+    for _, kind in ipairs(FLAG_KINDS) do
+      if kind ~= HIDDEN_FLAG then
+        local flag = redis.call('GET', tag .. K.flag .. id .. ':' .. kind)
+        if flag then entry[#entry + 1] = flag end
+      end
+    end
+    results[#results + 1] = entry
   end
 end
 return results

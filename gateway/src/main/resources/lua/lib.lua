@@ -15,11 +15,13 @@ local function words(s)
 end
 
 -- The record lists the index keys its node belongs to: zix (sorted sets scored by free
--- memory) and six (sets), so leaving every index needs no knowledge of the spec here.
+-- memory), six (sets) and rix (readiness queues), so leaving every index needs no knowledge
+-- of the spec here.
 local function unindex(node_key, id)
-  local ix = redis.call('HMGET', node_key, 'zix', 'six')
+  local ix = redis.call('HMGET', node_key, 'zix', 'six', 'rix')
   for _, k in ipairs(words(ix[1])) do redis.call('ZREM', k, id) end
   for _, k in ipairs(words(ix[2])) do redis.call('SREM', k, id) end
+  for _, k in ipairs(words(ix[3])) do redis.call('ZREM', k, id) end
 end
 
 local function index(node_key, id, free)
@@ -41,13 +43,17 @@ local function flagged(tag, id)
   return false
 end
 
--- May be handed new work: heart-beating, not draining, not flagged, not disconnected.
-local function routable(tag, id, state, now)
-  if state == 'draining' then return false end
+-- Shown to matchmaking: heart-beating, no admin flag, not disconnected (any state).
+local function listed(tag, id, now)
   local deadline = redis.call('ZSCORE', tag .. K.online, id)
   if not deadline or tonumber(deadline) <= now then return false end
   if redis.call('EXISTS', tag .. K.disc .. id) == 1 then return false end
   return not flagged(tag, id)
+end
+
+-- May be handed new work: listed and not draining.
+local function routable(tag, id, state, now)
+  return state ~= 'draining' and listed(tag, id, now)
 end
 
 -- In the readiness queues: routable, idle, and not held by a live claim.

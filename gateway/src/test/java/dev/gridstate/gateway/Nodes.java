@@ -16,4 +16,14 @@ public final class Nodes {
     public static String spec(long freeMb) {
         return spec("llama-3-8b", "q4", 81920, freeMb, "gold");
     }
+
+    /** One entry of a heartbeat batch, with the node token its registration was answered with. */
+    public static String beat(String nodeId, String state) {
+        return "{\"nodeId\":\"%s\",\"state\":\"%s\",\"nodeToken\":\"%s\"}".formatted(nodeId, state, Http.token(nodeId));
+    }
+
+    /** A heartbeat batch body of the given entries. */
+    public static String batch(java.util.List<String> entries) {
+        return "{\"heartbeats\":[" + String.join(",", entries) + "]}";
+    }
 }

@@ -1,6 +1,7 @@
 package dev.gridstate.gateway.registry;
 
 import dev.gridstate.gateway.api.ApiException;
+import dev.gridstate.gateway.api.Names;
 
 import java.util.Map;
 import java.util.Set;
@@ -35,14 +36,9 @@ final class NodeQueries {
         String labelKey = null;
         String labelValue = null;
         if (label != null) {
-            int colon = label.indexOf(':');
-            if (colon < 1 || !RegistryRequests.LABEL_KEY.matcher(label.substring(0, colon)).matches()
-                    || !RegistryRequests.LABEL_VALUE.matcher(label.substring(colon + 1)).matches()) {
-                throw ApiException.invalid("label", "label must be key:value, but was \""
-                        + RegistryRequests.abbreviate(label) + "\"");
-            }
-            labelKey = label.substring(0, colon);
-            labelValue = label.substring(colon + 1);
+            String[] kv = Names.label("label", label);
+            labelKey = kv[0];
+            labelValue = kv[1];
         }
         return new NodeQuery(model, version, nodeState, minFree, labelKey, labelValue, limit);
     }

@@ -29,6 +29,7 @@ public class NodeRegistry {
     private static final LuaScript GET = LuaScript.load("get");
     private static final LuaScript QUERY = LuaScript.load("query");
     private static final LuaScript SWEEP = LuaScript.load("sweep");
+    private static final LuaScript DISCONNECT = LuaScript.load("disconnect");
 
     private final StateStore store;
     private final Keys keys;
@@ -52,14 +53,27 @@ public class NodeRegistry {
         }
         List<String> labelIndexes = r.spec().labels().entrySet().stream()
                 .map(e -> keys.label(e.getKey(), e.getValue())).toList();
+        Set<String> readiness = new LinkedHashSet<>();
+        for (NodeSpec.Model m : r.spec().models()) {
+            readiness.add(keys.ready(m.name()));
+            readiness.add(keys.readyVersion(m.name(), m.version()));
+        }
         return store.<Long>eval(REGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()},
                 nodeId, String.valueOf(settings.heartbeatTtl().toMillis()), write(r.spec()), r.state().wire(),
-                String.valueOf(r.freeMemoryMb()), String.join(" ", sortedIndexes), String.join(" ", labelIndexes))
+                String.valueOf(r.freeMemoryMb()), String.join(" ", sortedIndexes), String.join(" ", labelIndexes),
+                String.join(" ", readiness))
                 .thenApply(replaced -> replaced == 0L);
     }
 
-    /** Heart-beats a batch; completes with one flag per entry: true alive, false unknown. */
-    CompletionStage<List<Boolean>> heartbeat(List<Heartbeat> beats) {
+    /**
+     * What one heartbeat found: whether the store knew the node, and the JSON of each admin flag
+     * the node may see (shadow-bans are never among them).
+     */
+    record Beat(boolean known, List<String> visibleFlags) {
+    }
+
+    /** Heart-beats a batch; completes with one {@link Beat} per entry, in order. */
+    CompletionStage<List<Beat>> heartbeat(List<Heartbeat> beats) {
         String[] k = new String[beats.size() + 1];
         String[] args = new String[beats.size() * 3 + 1];
         k[0] = keys.online();
@@ -71,8 +85,15 @@ public class NodeRegistry {
             args[2 + i * 3] = hb.state().wire();
             args[3 + i * 3] = hb.freeMemoryMb() == null ? "" : String.valueOf(hb.freeMemoryMb());
         }
-        return store.<List<Long>>eval(HEARTBEAT, ScriptOutputType.MULTI, k, args)
-                .thenApply(results -> results.stream().map(v -> v == 1L).toList());
+        return store.<List<List<Object>>>eval(HEARTBEAT, ScriptOutputType.MULTI, k, args)
+                .thenApply(results -> results.stream().map(entry -> new Beat((Long) entry.get(0) == 1L,
+                        entry.subList(1, entry.size()).stream().map(String.class::cast).toList())).toList());
+    }
+
+    /** Completes with false for a node the store does not know. */
+    CompletionStage<Boolean> disconnect(String nodeId, java.time.Duration expected) {
+        return store.<Long>eval(DISCONNECT, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId)}, nodeId,
+                String.valueOf(expected.toMillis())).thenApply(known -> known == 1L);
     }
 
     CompletionStage<Boolean> deregister(String nodeId) {

@@ -3,6 +3,10 @@ package dev.gridstate.gateway.registry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
+import dev.gridstate.gateway.auth.Bearer;
+import dev.gridstate.gateway.auth.NodeTokens;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.annotation.Header;
 import dev.gridstate.gateway.store.Keys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -23,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-/** The node-facing and router-facing registry API. Every call answers from the store without blocking. */
+/** Registration, reading and matchmaking. Every call answers from the store without blocking. */
 @Controller("/v1")
 class RegistryController {
 
@@ -31,9 +35,11 @@ class RegistryController {
     private final RegistrySettings settings;
     private final Keys keys;
     private final JsonMapper json;
+    private final NodeTokens tokens;
 
-    RegistryController(NodeRegistry registry, RegistrySettings settings, Keys keys, JsonMapper json) {
+    RegistryController(NodeRegistry registry, RegistrySettings settings, Keys keys, JsonMapper json, NodeTokens tokens) {
         this.registry = registry;
+        this.tokens = tokens;
         this.settings = settings;
         this.keys = keys;
         this.json = json;
@@ -41,31 +47,7 @@ class RegistryController {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Registered(String nodeId, String region, boolean created, long ttlMs, long intervalMs) {
-    }
-
-    @Serdeable
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Alive(long ttlMs, long intervalMs, List<Object> directives) {
-    }
-
-    @Serdeable
-    record Unknown(String error, String message, String directive) {
-        static Unknown of(String nodeId) {
-            return new Unknown("unknown_node", "node " + nodeId + " is not registered here; send its full record again",
-                    "re-register");
-        }
-    }
-
-    @Serdeable
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record BatchResult(String nodeId, int status, Long ttlMs, Long intervalMs, List<Object> directives,
-                       String error, String directive) {
-    }
-
-    @Serdeable
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Batch(List<BatchResult> results) {
+    record Registered(String nodeId, String region, boolean created, long ttlMs, long intervalMs, String nodeToken) {
     }
 
     @Serdeable
@@ -79,39 +61,16 @@ class RegistryController {
         Registration registration = RegistryRequests.registration(JsonBody.parse(json, body));
         return registry.register(id, registration).thenApply(created -> HttpResponse
                 .status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(new Registered(id, keys.region(), created, ttlMs(), intervalMs())));
-    }
-
-    @Post("/nodes/{nodeId}/heartbeat")
-    CompletionStage<HttpResponse<?>> heartbeat(@PathVariable String nodeId, @Nullable @Body byte[] body) {
-        String id = RegistryRequests.nodeId(nodeId);
-        Heartbeat hb = RegistryRequests.heartbeat(id, JsonBody.parse(json, body), "");
-        return registry.heartbeat(List.of(hb)).thenApply(alive -> alive.get(0)
-                ? HttpResponse.ok(new Alive(ttlMs(), intervalMs(), List.of()))
-                : HttpResponse.status(HttpStatus.CONFLICT).body(Unknown.of(id)));
-    }
-
-    @Post("/heartbeats")
-    CompletionStage<Batch> heartbeats(@Nullable @Body byte[] body) {
-        List<Heartbeat> beats = RegistryRequests.batch(JsonBody.parse(json, body), settings.maxBatch());
-        if (beats.isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(new Batch(List.of()));
-        }
-        return registry.heartbeat(beats).thenApply(alive -> {
-            List<BatchResult> results = new ArrayList<>(beats.size());
-            for (int i = 0; i < beats.size(); i++) {
-                String id = beats.get(i).nodeId();
-                results.add(alive.get(i)
-                        ? new BatchResult(id, 200, ttlMs(), intervalMs(), List.of(), null, null)
-                        : new BatchResult(id, 409, null, null, null, "unknown_node", "re-register"));
-            }
-            return new Batch(results);
-        });
+                .body(new Registered(id, keys.region(), created, ttlMs(), intervalMs(), tokens.issue(id))));
     }
 
     @Delete("/nodes/{nodeId}")
-    CompletionStage<HttpResponse<?>> deregister(@PathVariable String nodeId) {
+    CompletionStage<HttpResponse<?>> deregister(@PathVariable String nodeId,
+                                                @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = RegistryRequests.nodeId(nodeId);
+        if (!tokens.verify(id, Bearer.token(authorization))) {
+            throw ApiException.unauthorized("deregistering a node needs its token: Authorization: Bearer <nodeToken>");
+        }
         return registry.deregister(id).thenApply(found -> found
                 ? HttpResponse.noContent()
                 : HttpResponse.notFound(ApiException.notFound("node " + id).toError()));

@@ -2,6 +2,7 @@ package dev.gridstate.gateway.registry;
 
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
+import dev.gridstate.gateway.api.Names;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,12 +13,13 @@ import java.util.regex.Pattern;
  */
 final class RegistryRequests {
 
-    static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-    static final Pattern MODEL_PART = Pattern.compile("[A-Za-z0-9._:/+-]{1,128}");
-    static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,63}");
-    static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._:/+-]{1,128}");
+    static final Pattern NODE_ID = Names.NODE_ID;
+    static final Pattern MODEL_PART = Names.MODEL_PART;
+    static final Pattern LABEL_KEY = Names.LABEL_KEY;
+    static final Pattern LABEL_VALUE = Names.LABEL_VALUE;
     static final Pattern SUBCLOUD = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     static final Pattern GPU_MODEL = Pattern.compile("[\\x20-\\x7E]{1,64}");
+    private static final Pattern TOKEN = Pattern.compile("(?s).{1,512}");
     private static final Pattern STATE = Pattern.compile("(?s).{1,32}");
 
     static final int MAX_MODELS = 64;
@@ -28,11 +30,7 @@ final class RegistryRequests {
     }
 
     static String nodeId(String value) {
-        if (value == null || !NODE_ID.matcher(value).matches()) {
-            throw new ApiException(io.micronaut.http.HttpStatus.BAD_REQUEST, "invalid_node_id",
-                    "node id must match " + NODE_ID + ", but was \"" + abbreviate(value) + "\"", "nodeId");
-        }
-        return value;
+        return Names.nodeId(value);
     }
 
     static Registration registration(JsonBody body) {
@@ -66,21 +64,30 @@ final class RegistryRequests {
         return new Heartbeat(nodeId, state, body.optionalNonNegativeLong("freeMemoryMb"));
     }
 
-    static List<Heartbeat> batch(JsonBody body, int max) {
+    /** One entry of a batch: the heartbeat and the node token it came with (null if none). */
+    record BatchEntry(Heartbeat heartbeat, String nodeToken) {
+    }
+
+    static List<BatchEntry> batch(JsonBody body, int max) {
         if (!body.has("heartbeats")) {
             throw ApiException.missing("heartbeats");
         }
         return body.list("heartbeats", max, (entry, path) -> {
             JsonBody hb = entry.asObject();
             String id = hb.string("nodeId", NODE_ID);
-            return heartbeat(id, hb, path);
+            return new BatchEntry(heartbeat(id, hb, path), hb.optionalString("nodeToken", TOKEN, null));
         });
     }
 
-    static String abbreviate(String s) {
-        if (s == null) {
-            return "";
+    static long disconnectMs(JsonBody body, long maxMs) {
+        long ms = body.nonNegativeLong("expectedMs");
+        if (ms < 1 || ms > maxMs) {
+            throw ApiException.invalid("expectedMs", "expectedMs must be between 1 and " + maxMs + ", but was " + ms);
         }
-        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+        return ms;
+    }
+
+    static String abbreviate(String s) {
+        return Names.abbreviate(s);
     }
 }

@@ -3,7 +3,9 @@ package dev.gridstate.gateway.store;
 import dev.gridstate.gateway.GatewayConfig;
 import jakarta.inject.Singleton;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every Redis key of a region, in one place. Each key carries the region as a Redis Cluster
@@ -21,6 +23,8 @@ public final class Keys {
     // name is written here and nowhere else.
     /** Every kind of admin flag, as it appears in flag keys; {@code flags.FlagKind} names the same. */
     public static final List<String> FLAG_KINDS = List.of("pause", "cooldown", "maintenance", "freeze", "shadow-ban");
+    /** The one flag a node is never told about, nor anyone who could pass it on. */
+    public static final String HIDDEN_FLAG_KIND = "shadow-ban";
 
     static final String NODE = "node:";
     static final String ONLINE = "online";
@@ -150,7 +154,11 @@ public final class Keys {
 
     /** Set: the Subcloud ids a client may use. */
     public String clientSubclouds(String client) {
-        return prefix + CLIENT_SUBCLOUDS + client;
+        return clientSubcloudsPrefix() + client;
+    }
+
+    public String clientSubcloudsPrefix() {
+        return prefix + CLIENT_SUBCLOUDS;
     }
 
     /** Pub/sub channel: node changes (online, offline, state, flags), JSON, published by the scripts. */
@@ -169,16 +177,20 @@ public final class Keys {
      * from a key they were given.
      */
     static String luaHeader() {
-        List<String> flagKinds = FLAG_KINDS;
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("node", NODE);
+        parts.put("online", ONLINE);
+        parts.put("ready", READY);
+        parts.put("readyv", READY_VERSION);
+        parts.put("flag", FLAG);
+        parts.put("disc", DISCONNECTED);
+        parts.put("claim", CLAIM);
+        parts.put("notice", NOTICE);
+        parts.put("events", EVENTS);
         StringBuilder lua = new StringBuilder("local K = {");
-        lua.append("node='").append(NODE).append("', online='").append(ONLINE)
-                .append("', ready='").append(READY).append("', readyv='").append(READY_VERSION)
-                .append("', flag='").append(FLAG).append("', disc='").append(DISCONNECTED)
-                .append("', claim='").append(CLAIM).append("', events='").append(EVENTS).append("'}\n");
-        lua.append("local FLAG_KINDS = {");
-        for (int i = 0; i < flagKinds.size(); i++) {
-            lua.append(i == 0 ? "'" : ", '").append(flagKinds.get(i)).append("'");
-        }
-        return lua.append("}\n").toString();
+        parts.forEach((name, part) -> lua.append(name).append(" = '").append(part).append("', "));
+        lua.append("}\nlocal FLAG_KINDS = {");
+        FLAG_KINDS.forEach(kind -> lua.append("'").append(kind).append("', "));
+        return lua.append("}\nlocal HIDDEN_FLAG = '").append(HIDDEN_FLAG_KIND).append("'\n").toString();
     }
 }

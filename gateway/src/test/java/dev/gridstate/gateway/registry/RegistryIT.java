@@ -145,20 +145,24 @@ class RegistryIT {
     }
 
     @Test
-    @DisplayName("a heartbeat from a node the store does not know answers 409 with the re-register directive")
+    @DisplayName("a heartbeat with a valid token from a node the store does not know answers 409 with the re-register directive")
     void shouldAskUnknownNodesToReRegister() {
         http.put("/v1/nodes/n1", Nodes.spec(80000));
+        http.put("/v1/nodes/gone", Nodes.spec(80000));
         assertThat(http.post("/v1/nodes/n1/heartbeat", "{\"state\":\"idle\"}").status()).isEqualTo(200);
+        assertThat(http.delete("/v1/nodes/gone").status()).isEqualTo(204);
 
         regional.flushAll();
         Http.Answer lost = http.post("/v1/nodes/n1/heartbeat", "{\"state\":\"idle\"}");
-        Http.Answer never = http.post("/v1/nodes/never-seen/heartbeat", "{\"state\":\"idle\"}");
+        Http.Answer deregistered = http.post("/v1/nodes/gone/heartbeat", "{\"state\":\"idle\"}");
+        Http.Answer tokenless = http.post("/v1/nodes/never-seen/heartbeat", "{\"state\":\"idle\"}");
 
-        for (Http.Answer answer : List.of(lost, never)) {
+        for (Http.Answer answer : List.of(lost, deregistered)) {
             assertThat(answer.status()).isEqualTo(409);
             assertThat(answer.json().get("directive").asText()).isEqualTo("re-register");
             assertThat(answer.json().get("error").asText()).isEqualTo("unknown_node");
         }
+        assertThat(tokenless.status()).isEqualTo(401);
         assertThat(regional.commands().exists(R + "node:never-seen")).isZero();
     }
 
@@ -184,11 +188,13 @@ class RegistryIT {
     void shouldAnswerEachEntryOfABatch() {
         http.put("/v1/nodes/n1", Nodes.spec(80000));
         http.put("/v1/nodes/n2", Nodes.spec(80000));
+        http.put("/v1/nodes/ghost", Nodes.spec(80000));
+        http.delete("/v1/nodes/ghost");
 
-        Http.Answer answer = http.post("/v1/heartbeats", """
-                {"heartbeats":[{"nodeId":"n1","state":"busy","freeMemoryMb":100},
-                               {"nodeId":"ghost","state":"idle"},
-                               {"nodeId":"n2","state":"draining"}]}""");
+        Http.Answer answer = http.post("/v1/heartbeats", Nodes.batch(List.of(
+                Nodes.beat("n1", "busy").replace("}", ",\"freeMemoryMb\":100}"),
+                Nodes.beat("ghost", "idle"),
+                Nodes.beat("n2", "draining"))));
 
         assertThat(answer.status()).isEqualTo(200);
         JsonNode results = answer.json().get("results");
@@ -206,13 +212,13 @@ class RegistryIT {
     @Test
     @DisplayName("a batch of 1000 heartbeats is applied in one request")
     void shouldTakeAFullBatch() {
-        StringBuilder batch = new StringBuilder("{\"heartbeats\":[");
+        List<String> beats = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             http.put("/v1/nodes/b" + i, Nodes.spec(80000));
-            batch.append(i == 0 ? "" : ",").append("{\"nodeId\":\"b").append(i).append("\",\"state\":\"busy\"}");
+            beats.add(Nodes.beat("b" + i, "busy"));
         }
 
-        Http.Answer answer = http.post("/v1/heartbeats", batch.append("]}").toString());
+        Http.Answer answer = http.post("/v1/heartbeats", Nodes.batch(beats));
 
         assertThat(answer.status()).isEqualTo(200);
         List<Integer> statuses = new ArrayList<>();

@@ -1,0 +1,62 @@
+package dev.gridstate.gateway.flags;
+
+import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.gateway.store.LuaScript;
+import dev.gridstate.gateway.store.StateStore;
+import io.lettuce.core.ScriptOutputType;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/** Admin flags on nodes: set and lift atomically with the node's place in the readiness queues. */
+@Singleton
+public class FlagStore {
+
+    private static final LuaScript SET = LuaScript.load("flag-set");
+    private static final LuaScript LIFT = LuaScript.load("flag-lift");
+    private static final LuaScript HOLDS = LuaScript.load("node-holds");
+
+    private final StateStore store;
+    private final Keys keys;
+
+    FlagStore(StateStore store, Keys keys) {
+        this.store = store;
+        this.keys = keys;
+    }
+
+    /** Completes with the flag as stored, JSON. A null ttl means until lifted. */
+    CompletionStage<String> set(String nodeId, FlagKind kind, String reason, String notice, Duration ttl) {
+        return store.eval(SET, ScriptOutputType.VALUE, new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)},
+                nodeId, kind.wire(), reason, notice == null ? "" : notice, ttl == null ? "" : String.valueOf(ttl.toMillis()));
+    }
+
+    /** Completes with true if the flag was set. */
+    CompletionStage<Boolean> lift(String nodeId, FlagKind kind) {
+        return store.<Long>eval(LIFT, ScriptOutputType.INTEGER, new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)},
+                nodeId, kind.wire()).thenApply(n -> n == 1L);
+    }
+
+    /** Everything that holds a node back from routing, as admins see it (shadow-bans included). */
+    public record Holds(Map<String, String> flags, long disconnectedMsLeft, String claimId) {
+    }
+
+    public CompletionStage<Holds> holds(String nodeId) {
+        return store.<List<Object>>eval(HOLDS, ScriptOutputType.MULTI, new String[]{keys.node(nodeId)}, nodeId)
+                .thenApply(r -> {
+                    Map<String, String> flags = new LinkedHashMap<>();
+                    for (int i = 0; i < Keys.FLAG_KINDS.size(); i++) {
+                        String json = (String) r.get(i);
+                        if (!json.isEmpty()) {
+                            flags.put(Keys.FLAG_KINDS.get(i), json);
+                        }
+                    }
+                    long disconnected = (Long) r.get(Keys.FLAG_KINDS.size());
+                    String claim = (String) r.get(Keys.FLAG_KINDS.size() + 1);
+                    return new Holds(flags, Math.max(disconnected, 0), claim.isEmpty() ? null : claim);
+                });
+    }
+}

@@ -1,0 +1,13 @@
+-- What holds a node back from routing, for admins. KEYS: node record. ARGV: id.
+-- Returns {flag JSON or '' for each of FLAG_KINDS in order…, disconnection ms left or -2, claim id or ''}.
+local node, id = KEYS[1], ARGV[1]
+local tag = tag_of(node)
+local out = {}
+for _, kind in ipairs(FLAG_KINDS) do
+  out[#out + 1] = redis.call('GET', tag .. K.flag .. id .. ':' .. kind) or ''
+end
+out[#out + 1] = redis.call('PTTL', tag .. K.disc .. id)
+local claim = redis.call('HGET', node, 'claim')
+if claim and redis.call('EXISTS', tag .. K.claim .. claim) == 0 then claim = false end
+out[#out + 1] = claim or ''
+return out
