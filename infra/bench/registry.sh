@@ -27,12 +27,21 @@ http_port=$(free_port)
 cleanup() { kill "${gateway_pid:-}" "${redis_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+# Throwaway secrets for this run (the gateway refuses to start without them). wrk picks random
+# nodes, so some get many beats a second: lift the per-node heartbeat budget, it is not measured here.
+admin_token=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
+node_token_secret=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
+# The heartbeat scripts send each node's token, derived from the secret as the gateway does.
+"$JAVA_HOME/bin/java" infra/bench/NodeTokensLua.java "$node_token_secret" bench "$NODES" >"$work/tokens.lua"
+
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 redis_pid=$!
 GATEWAY_REGION=bench MICRONAUT_SERVER_PORT=$http_port \
 REDIS_SERVERS_REGIONAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
 REDIS_SERVERS_CENTRAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
 GATEWAY_REGISTRY_HEARTBEAT_TTL=10m \
+GATEWAY_ADMIN_TOKEN="$admin_token" GATEWAY_NODE_TOKEN_SECRET="$node_token_secret" \
+GATEWAY_RATE_LIMIT_LIMIT_FOR_PERIOD=1000000 \
 "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar gateway/target/gateway.jar >"$work/gateway.log" 2>&1 &
 gateway_pid=$!
 base="http://127.0.0.1:$http_port"
@@ -41,7 +50,7 @@ curl -sf -o /dev/null "$base/health" || { echo "gateway did not come up; log:" >
 
 run_wrk() {  # phase, duration
   echo "== $1: wrk -t2 -c$CONNECTIONS -d$2"
-  NODES=$NODES WRK_THREADS=2 wrk -t2 -c"$CONNECTIONS" -d"$2" --latency -s "infra/bench/$1.lua" "$base" \
+  NODES=$NODES TOKENS="$work/tokens.lua" WRK_THREADS=2 wrk -t2 -c"$CONNECTIONS" -d"$2" --latency -s "infra/bench/$1.lua" "$base" \
     | grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx|Socket errors'
 }
 

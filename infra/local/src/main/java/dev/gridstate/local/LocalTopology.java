@@ -13,8 +13,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class LocalTopology implements Runnable {
 
     private static final List<String> REGIONS = List.of("eu-west", "us-east");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Option(names = "--port", description = "Port of the first region's gateway; the next region gets the next port (default ${DEFAULT-VALUE}).")
     int port = 8081;
@@ -48,6 +51,9 @@ public final class LocalTopology implements Runnable {
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    // fresh for every run, never written to disk: the gateways refuse to start without them
+    private final String adminToken = randomSecret();
+    private final String nodeTokenSecret = randomSecret();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalTopology()).execute(args));
@@ -92,7 +98,9 @@ public final class LocalTopology implements Runnable {
             GatewayProcess gateway = keep(GatewayProcess.start(gatewayJar, region, port + i, Map.of(
                     "REDIS_SERVERS_REGIONAL_URI", regional.uri() + "?timeout=500ms",
                     "REDIS_SERVERS_CENTRAL_URI", central.uri() + "?timeout=500ms",
-                    "RABBITMQ_URI", rabbit), logs));
+                    "RABBITMQ_URI", rabbit,
+                    "GATEWAY_ADMIN_TOKEN", adminToken,
+                    "GATEWAY_NODE_TOKEN_SECRET", nodeTokenSecret), logs));
             gateway.awaitHealthy(Duration.ofSeconds(60));
             builder.region(region, List.of(gateway.uri()));
             summary.append(String.format("  %-8s gateway  %s   (Redis %s, log %s)%n", region, gateway.uri(), regional.uri(), gateway.log()));
@@ -103,10 +111,17 @@ public final class LocalTopology implements Runnable {
         System.out.printf("%nLocal topology is up. Ctrl-C stops everything.%n%n%s"
                         + "  central  Redis    %s (AOF + RDB)%n"
                         + "  RabbitMQ          %s%n"
-                        + "  fleet             %d simulated nodes per region%n%n"
-                        + "Try:%n  curl %s/health%n  curl '%s/v1/nodes?model=llama-3-8b&limit=5'%n  curl %s/v1/nodes/%s%n%n",
-                summary, central.uri(), rabbit.replaceAll("//[^@]*@", "//"), nodes,
-                first, first, first, started.nodeIds().get(0));
+                        + "  fleet             %d simulated nodes per region%n"
+                        + "  admin token       %s (this run only, both regions)%n%n"
+                        + "Try:%n  curl %s/health%n  curl '%s/v1/nodes?model=llama-3-8b&limit=5'%n  curl %s/v1/nodes/%s%n"
+                        + "  curl -H 'Authorization: Bearer %s' %s/v1/admin/whoami%n%n",
+                summary, central.uri(), rabbit.replaceAll("//[^@]*@", "//"), nodes, adminToken,
+                first, first, first, started.nodeIds().get(0), adminToken, first);
+    }
+
+    /** The admin token of this run's gateways. */
+    String adminToken() {
+        return adminToken;
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
@@ -138,6 +153,12 @@ public final class LocalTopology implements Runnable {
         } catch (IOException e) {
             throw new IllegalStateException("port " + port + " is taken; choose other ports with --port");
         }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static Path createDirectories(Path dir) {

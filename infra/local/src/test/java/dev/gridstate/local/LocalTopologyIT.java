@@ -41,6 +41,9 @@ class LocalTopologyIT {
             for (int p : new int[]{port, port + 1}) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> onlineNodes(p) == NODES);
                 assertThat(status("http://127.0.0.1:" + p + "/health")).isEqualTo(200);
+                // the run's own admin token reached the gateway, and nothing else opens the admin API
+                assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami", topology.adminToken())).isEqualTo(200);
+                assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami")).isEqualTo(401);
             }
         } finally {
             topology.stopAll();
@@ -60,9 +63,16 @@ class LocalTopologyIT {
     }
 
     private static int status(String url) {
+        return status(url, null);
+    }
+
+    private static int status(String url, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             throw new IllegalStateException(url + " did not answer", e);
         } catch (InterruptedException e) {
