@@ -94,7 +94,21 @@ class BadInputIT {
                 arguments("GET", "/v1/nodes?label=tier", null, 400, "invalid_field", "label"),
                 arguments("GET", "/v1/nodes?version=q4", null, 400, "invalid_field", "version"),
                 arguments("GET", "/v1/nodes?colour=red", null, 400, "invalid_field", "colour"),
-                arguments("DELETE", "/v1/nodes/bad$id", null, 400, "invalid_node_id", "nodeId"));
+                arguments("DELETE", "/v1/nodes/bad$id", null, 400, "invalid_node_id", "nodeId"),
+                arguments("POST", "/v1/nodes/n1/disconnect", "{\"expectedMs\":0}", 400, "invalid_field", "expectedMs"),
+                arguments("POST", "/v1/nodes/n1/disconnect", "{}", 400, "missing_field", "expectedMs"),
+                arguments("POST", "/v1/nodes/n1/disconnect", "{\"expectedMs\":3600001}", 400, "invalid_field", "expectedMs"),
+                arguments("POST", "/v1/claims", "{\"model\":\"llama 3\"}", 400, "invalid_field", "model"),
+                arguments("POST", "/v1/claims", "{\"model\":\"m\",\"leaseMs\":\"long\"}", 400, "invalid_field", "leaseMs"),
+                arguments("POST", "/v1/claims", "[", 400, "malformed_json", null),
+                arguments("ADMIN PUT", "/v1/admin/nodes/n1/flags/pause", "{\"reason\":\"x\",\"ttlMs\":-1}", 400, "invalid_field", "ttlMs"),
+                arguments("ADMIN PUT", "/v1/admin/nodes/n1/flags/pause", "{\"reason\":\"x\",\"ttlMs\":0}", 400, "invalid_field", "ttlMs"),
+                arguments("ADMIN PUT", "/v1/admin/nodes/n1/flags/pause", "{\"reason\":5,\"ttlMs\":1000}", 400, "invalid_field", "reason"),
+                arguments("ADMIN PUT", "/v1/admin/nodes/n1/flags/freeze", "{\"reason\":\"x\",\"notice\":\"y\"}", 400, "invalid_field", "notice"),
+                arguments("ADMIN PUT", "/v1/admin/nodes/bad$id/flags/freeze", "{\"reason\":\"x\"}", 400, "invalid_node_id", "nodeId"),
+                arguments("ADMIN PUT", "/v1/admin/notices/n", "{\"text\":\"\",\"ttlMs\":1000}", 400, "invalid_field", "text"),
+                arguments("ADMIN PUT", "/v1/admin/notices/n", "{\"text\":\"hello\"}", 400, "missing_field", "ttlMs"),
+                arguments("ADMIN PUT", "/v1/admin/notices/n", "{\"text\":\"hello\",\"ttlMs\":2592000001}", 400, "invalid_field", "ttlMs"));
     }
 
     @ParameterizedTest(name = "{0} {1} → {3} {4}")
@@ -103,8 +117,10 @@ class BadInputIT {
     void shouldRefuseAndChangeNothing(String method, String path, String body, int status, String error, String field) {
         Map<String, String> before = snapshot();
 
-        Http.Answer answer = http.send(http.request(path.replace("$", "%24"))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        Http client = method.startsWith("ADMIN ") ? http.asAdmin() : http;
+        Http.Answer answer = client.send(client.request(path.replace("$", "%24"))
+                .method(method.replace("ADMIN ", ""),
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         JsonNode json = answer.json();
