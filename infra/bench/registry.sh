@@ -59,6 +59,6 @@ run_wrk register 10s
 for i in 0 $((NODES / 2)) $((NODES - 1)); do
   curl -sf -o /dev/null "$base/v1/nodes/bench-$i" || { echo "error: bench-$i was not registered" >&2; exit 1; }
 done
-for phase in heartbeat batch match; do
+for phase in heartbeat batch match claim; do
   run_wrk "$phase" "$DURATION"
 done

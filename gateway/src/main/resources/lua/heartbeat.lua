@@ -11,21 +11,25 @@ for i = 2, #KEYS do
   local node = KEYS[i]
   local a = 2 + (i - 2) * 3
   local id, state, free = ARGV[a], ARGV[a + 1], ARGV[a + 2]
-  if redis.call('EXISTS', node) == 0 then
+  local current = redis.call('HMGET', node, 'free', 'state', 'claim')
+  if not current[2] then
     results[#results + 1] = {0}
   else
-    local current = redis.call('HMGET', node, 'free', 'state')
     if free == '' then free = current[1] end
     -- Not in `online`: swept offline while its record was kept; it rejoins its indexes.
     local revived = not redis.call('ZSCORE', online, id)
-    if revived or free ~= current[1] then index(node, id, free) end
+    if revived then
+      index(node, id, free)
+      redis.call('HDEL', node, 'offlineAt')
+      redis.call('PERSIST', node)
+    elseif free ~= current[1] then
+      rescore(node, id, free)
+    end
     redis.call('HSET', node, 'state', state, 'free', free, 'lastHeartbeatAt', now)
-    redis.call('HDEL', node, 'offlineAt')
-    redis.call('PERSIST', node)
     redis.call('ZADD', online, deadline, id)
     -- A heartbeat ends a reported disconnection; a claim whose lease ran out is void.
     local reconnected = redis.call('DEL', tag .. K.disc .. id) == 1
-    local claim = redis.call('HGET', node, 'claim')
+    local claim = current[3]
     if claim and redis.call('EXISTS', tag .. K.claim .. claim) == 0 then redis.call('HDEL', node, 'claim') end
     sync_ready(tag, node, id, now)
     if revived then
@@ -35,11 +39,9 @@ for i = 2, #KEYS do
     end
     if reconnected then publish(tag, id, 'state', {disconnected = false}, now) end
     local entry = {1}
-    for _, kind in ipairs(FLAG_KINDS) do
-      if kind ~= HIDDEN_FLAG then
-        local flag = redis.call('GET', tag .. K.flag .. id .. ':' .. kind)
-        if flag then entry[#entry + 1] = flag end
-      end
+    local flags = redis.call('MGET', unpack(flag_keys(tag, id)))
+    for i, kind in ipairs(FLAG_KINDS) do
+      if flags[i] and kind ~= HIDDEN_FLAG then entry[#entry + 1] = flags[i] end
     end
     results[#results + 1] = entry
   end

@@ -30,17 +30,26 @@ local function index(node_key, id, free)
   for _, k in ipairs(words(ix[2])) do redis.call('SADD', k, id) end
 end
 
+-- A node's free memory moved: its scores in the sorted indexes follow (sets need nothing).
+local function rescore(node_key, id, free)
+  for _, k in ipairs(words(redis.call('HGET', node_key, 'zix'))) do redis.call('ZADD', k, free, id) end
+end
+
 -- `{eu-west}:` from any key of the region.
 local function tag_of(key)
   return string.match(key, '^({[^}]*}:)')
 end
 
+-- The keys of every flag kind a node may carry, in FLAG_KINDS order.
+local function flag_keys(tag, id)
+  local keys = {}
+  for i, kind in ipairs(FLAG_KINDS) do keys[i] = tag .. K.flag .. id .. ':' .. kind end
+  return keys
+end
+
 -- Any admin flag on the node stops routing to it (shadow-ban included).
 local function flagged(tag, id)
-  for _, kind in ipairs(FLAG_KINDS) do
-    if redis.call('EXISTS', tag .. K.flag .. id .. ':' .. kind) == 1 then return true end
-  end
-  return false
+  return redis.call('EXISTS', unpack(flag_keys(tag, id))) > 0
 end
 
 -- Shown to matchmaking: heart-beating, no admin flag, not disconnected (any state).
@@ -56,9 +65,10 @@ local function routable(tag, id, state, now)
   return state ~= 'draining' and listed(tag, id, now)
 end
 
--- In the readiness queues: routable, idle, and not held by a live claim.
-local function ready(tag, node_key, id, now)
-  local r = redis.call('HMGET', node_key, 'state', 'claim')
+-- In the readiness queues: routable, idle, and not held by a live claim. `r` is the record's
+-- {state, claim} when the caller already read them.
+local function ready(tag, node_key, id, now, r)
+  r = r or redis.call('HMGET', node_key, 'state', 'claim')
   if r[1] ~= 'idle' then return false end
   if r[2] and redis.call('EXISTS', tag .. K.claim .. r[2]) == 1 then return false end
   return routable(tag, id, r[1], now)
@@ -66,10 +76,10 @@ end
 
 -- Puts the node into its readiness queues (rix) or takes it out, as `ready` says.
 local function sync_ready(tag, node_key, id, now)
-  local r = redis.call('HMGET', node_key, 'rix', 'free')
-  local keys = words(r[1])
-  if #keys > 0 and ready(tag, node_key, id, now) then
-    for _, k in ipairs(keys) do redis.call('ZADD', k, r[2], id) end
+  local r = redis.call('HMGET', node_key, 'state', 'claim', 'rix', 'free')
+  local keys = words(r[3])
+  if #keys > 0 and ready(tag, node_key, id, now, r) then
+    for _, k in ipairs(keys) do redis.call('ZADD', k, r[4], id) end
   else
     for _, k in ipairs(keys) do redis.call('ZREM', k, id) end
   end

@@ -3,9 +3,8 @@
 local node, id = KEYS[1], ARGV[1]
 local tag = tag_of(node)
 local out = {}
-for _, kind in ipairs(FLAG_KINDS) do
-  out[#out + 1] = redis.call('GET', tag .. K.flag .. id .. ':' .. kind) or ''
-end
+local flags = redis.call('MGET', unpack(flag_keys(tag, id)))
+for i = 1, #FLAG_KINDS do out[i] = flags[i] or '' end
 out[#out + 1] = redis.call('PTTL', tag .. K.disc .. id)
 local claim = redis.call('HGET', node, 'claim')
 if claim and redis.call('EXISTS', tag .. K.claim .. claim) == 0 then claim = false end

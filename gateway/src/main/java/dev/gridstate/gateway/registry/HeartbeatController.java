@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 
 /**
  * What nodes say about themselves: heartbeats (one, or a batch for an agent with many GPUs) and
@@ -41,10 +42,12 @@ class HeartbeatController {
     private final Directives directives;
     private final JsonMapper json;
     private final HeartbeatRateLimiter limiter;
+    private final Semaphore batchesInFlight;
 
     HeartbeatController(NodeRegistry registry, RegistrySettings settings, NodeTokens tokens, Directives directives,
                         JsonMapper json, HeartbeatRateLimiter limiter) {
         this.limiter = limiter;
+        this.batchesInFlight = new Semaphore(settings.maxBatchesInFlight());
         this.registry = registry;
         this.settings = settings;
         this.tokens = tokens;
@@ -92,8 +95,26 @@ class HeartbeatController {
     }
 
     @Post("/heartbeats")
-    CompletionStage<Batch> heartbeats(@Nullable @Body byte[] body) {
-        List<RegistryRequests.BatchEntry> entries = RegistryRequests.batch(JsonBody.parse(json, body), settings.maxBatch());
+    CompletionStage<HttpResponse<?>> heartbeats(@Nullable @Body byte[] body) {
+        // Redis runs scripts one at a time: past a few batches in flight, more would only queue
+        // there until every one of them times out. Refuse the excess at once, before parsing.
+        if (!batchesInFlight.tryAcquire()) {
+            return CompletableFuture.completedFuture(HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, "1")
+                    .body(new ApiError("busy", "the gateway already runs " + settings.maxBatchesInFlight()
+                            + " heartbeat batches; retry shortly", null)));
+        }
+        CompletionStage<Batch> running;
+        try {
+            running = batch(RegistryRequests.batch(JsonBody.parse(json, body), settings.maxBatch()));
+        } catch (RuntimeException e) {
+            batchesInFlight.release();
+            throw e;
+        }
+        return running.<HttpResponse<?>>thenApply(HttpResponse::ok).whenComplete((done, error) -> batchesInFlight.release());
+    }
+
+    private CompletionStage<Batch> batch(List<RegistryRequests.BatchEntry> entries) {
         // Each entry is admitted (token good, within its rate), or answered on its own.
         List<Heartbeat> admitted = new ArrayList<>(entries.size());
         List<BatchResult> refused = new ArrayList<>(entries.size());

@@ -20,7 +20,8 @@ public record RegistrySettings(
         @Bindable(defaultValue = "1000") int sweepBatch,
         @Bindable(defaultValue = "24h") Duration offlineRetention,
         @Bindable(defaultValue = "1000") int maxBatch,
-        @Bindable(defaultValue = "10000") int queryScanCap) {
+        @Bindable(defaultValue = "10000") int queryScanCap,
+        @Bindable(defaultValue = "4") int maxBatchesInFlight) {
 
     public RegistrySettings {
         requirePositive("heartbeat-interval", heartbeatInterval);
@@ -33,6 +34,7 @@ public record RegistrySettings(
         requireAtLeastOne("sweep-batch", sweepBatch);
         requireAtLeastOne("max-batch", maxBatch);
         requireAtLeastOne("query-scan-cap", queryScanCap);
+        requireAtLeastOne("max-batches-in-flight", maxBatchesInFlight);
     }
 
     private static void requirePositive(String name, Duration d) {
