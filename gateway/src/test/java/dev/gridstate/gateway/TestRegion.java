@@ -2,7 +2,11 @@ package dev.gridstate.gateway;
 
 import dev.gridstate.testkit.RedisServer;
 
+import io.lettuce.core.api.sync.RedisCommands;
+
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +50,16 @@ public final class TestRegion implements AutoCloseable {
     /** HTTP to the first replica. */
     public Http http() {
         return gateway(0).http();
+    }
+
+    /** Every key of the regional Redis with its serialized value: equal snapshots mean nothing changed. */
+    public Map<String, String> snapshot() {
+        RedisCommands<String, String> redis = regional.commands();
+        Map<String, String> all = new TreeMap<>();
+        for (String key : redis.keys("*")) {
+            all.put(key, Base64.getEncoder().encodeToString(redis.dump(key)));
+        }
+        return all;
     }
 
     @Override
