@@ -68,6 +68,9 @@ class EventHub {
 
     /** One message from the region's events channel; runs on the pub/sub thread, so never waits. */
     void publish(String message) {
+        if (feeds.isEmpty()) {
+            return;
+        }
         Optional<NodeEvent> event = NodeEvent.parse(json, message, sequence::incrementAndGet);
         if (event.isEmpty()) {
             long invalid = metrics.invalid();
