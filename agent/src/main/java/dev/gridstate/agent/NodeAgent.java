@@ -83,7 +83,15 @@ public final class NodeAgent implements AutoCloseable {
             throw new IllegalStateException("NodeAgent '" + config.name() + "' cannot start: it is " + lifecycle.get());
         }
         log.debug("agent '{}' starting with gateways {}", config.name(), config.gateways());
-        scheduler.execute(() -> nodes.values().forEach(registrar::register));
+        scheduler.execute(() -> {
+            try {
+                nodes.values().forEach(registrar::register);
+            } catch (RuntimeException | Error e) {
+                // The scheduler would keep this to itself: say it, or the agent is silently idle.
+                log.error("agent '{}' could not start registering its nodes", config.name(), e);
+                throw e;
+            }
+        });
     }
 
     public void setState(String nodeId, NodeState state) {

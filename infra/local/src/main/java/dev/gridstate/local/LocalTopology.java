@@ -79,7 +79,7 @@ public final class LocalTopology implements Runnable {
     }
 
     /** Starts everything and prints the URLs; returns once the fleet is started. */
-    void up() {
+    private void up() {
         if (!Files.isRegularFile(gatewayJar)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     gatewayJar + " is missing: build it first with ./mvnw -DskipTests package");
@@ -119,18 +119,13 @@ public final class LocalTopology implements Runnable {
                 first, first, first, started.nodeIds().get(0), adminToken, first);
     }
 
-    /** The admin token of this run's gateways. */
-    String adminToken() {
-        return adminToken;
-    }
-
     private <T extends AutoCloseable> T keep(T resource) {
         running.push(resource);
         return resource;
     }
 
     /** Stops the fleet, the gateways and the servers, newest first. */
-    synchronized void stopAll() {
+    private synchronized void stopAll() {
         stopped.countDown();
         if (running.isEmpty()) {
             return;

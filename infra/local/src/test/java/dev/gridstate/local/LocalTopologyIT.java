@@ -1,12 +1,12 @@
 package dev.gridstate.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,56 +14,92 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The README's main job, as a user runs it: everything comes up, the fleet is live in both regions, and it all stops. */
+/**
+ * The README's main job as a user runs it: the packaged jar (what run.sh starts), in its own
+ * process; everything comes up, the fleet is live in both regions, and Ctrl-C stops it all.
+ */
 class LocalTopologyIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int NODES = 25;
+    private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
+    private static final Pattern ADMIN_TOKEN = Pattern.compile("admin token\\s+(\\S+)");
 
     @Test
-    @DisplayName("the local topology brings up two gateways with a live fleet in each, and stops every process")
-    void shouldRunAndStopCleanly(@TempDir Path work) {
+    @DisplayName("the packaged local topology brings up two gateways with a live fleet in each, and Ctrl-C stops every process")
+    void shouldRunAndStopCleanly(@TempDir Path work) throws Exception {
         int port = twoFreePorts();
-        LocalTopology topology = new LocalTopology();
-        new CommandLine(topology).parseArgs("--port", String.valueOf(port), "--nodes", String.valueOf(NODES),
-                "--gateway-jar", "../../gateway/target/gateway.jar", "--work-dir", work.toString());
+        Process topology = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-jar", "target/local-topology.jar", "--port", String.valueOf(port), "--nodes", String.valueOf(NODES),
+                "--gateway-jar", "../../gateway/target/gateway.jar", "--work-dir", work.toString())
+                .redirectErrorStream(true).start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> readLines(topology, output));
 
         try {
-            topology.up();
+            await().atMost(Duration.ofSeconds(90)).until(() -> output.stream().anyMatch(l -> l.contains("Local topology is up"))
+                    || !topology.isAlive());
+            assertThat(topology.isAlive()).as(String.join("\n", output)).isTrue();
+            String adminToken = output.stream().map(ADMIN_TOKEN::matcher).filter(Matcher::find)
+                    .map(m -> m.group(1)).findFirst().orElseThrow();
 
             for (int p : new int[]{port, port + 1}) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> onlineNodes(p) == NODES);
-                assertThat(status("http://127.0.0.1:" + p + "/health")).isEqualTo(200);
+                assertThat(status("http://127.0.0.1:" + p + "/health", null)).isEqualTo(200);
                 // the run's own admin token reached the gateway, and nothing else opens the admin API
-                assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami", topology.adminToken())).isEqualTo(200);
-                assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami")).isEqualTo(401);
+                assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami", adminToken)).isEqualTo(200);
+                assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami", null)).isEqualTo(401);
             }
-        } finally {
-            topology.stopAll();
-        }
 
-        assertThatThrownBy(() -> status("http://127.0.0.1:" + port + "/health")).hasCauseInstanceOf(ConnectException.class);
+            new ProcessBuilder("kill", "-INT", String.valueOf(topology.pid())).start().waitFor();
+            assertThat(topology.waitFor(30, TimeUnit.SECONDS)).as("stopped after Ctrl-C").isTrue();
+        } finally {
+            topology.destroyForcibly();
+        }
+        reader.join(Duration.ofSeconds(5));
+
+        assertThat(output).anyMatch(l -> l.contains("Stopped."));
+        for (int p : new int[]{port, port + 1}) {
+            assertThatThrownBy(() -> status("http://127.0.0.1:" + p + "/health", null)).hasCauseInstanceOf(ConnectException.class);
+        }
         assertThat(work.resolve("logs/gateway-eu-west.log")).isNotEmptyFile();
     }
 
-    private static long onlineNodes(int port) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v1/nodes?state=idle&limit=1000")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> busy = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v1/nodes?state=busy&limit=1000")).build(), HttpResponse.BodyHandlers.ofString());
-        ObjectMapper json = new ObjectMapper();
-        return json.readTree(r.body()).get("count").asLong() + json.readTree(busy.body()).get("count").asLong();
+    private static void readLines(Process process, List<String> output) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                output.add(line);
+            }
+        } catch (IOException e) {
+            output.add("(output ended: " + e + ")");
+        }
     }
 
-    private static int status(String url) {
-        return status(url, null);
+    /** Online idle plus busy nodes of a region, as matchmaking sees them. */
+    private static long onlineNodes(int port) throws Exception {
+        long total = 0;
+        for (String state : List.of("idle", "busy")) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + port + "/v1/nodes?state=" + state + "&limit=1000")).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher count = COUNT.matcher(r.body());
+            assertThat(count.find()).as(r.body()).isTrue();
+            total += Long.parseLong(count.group(1));
+        }
+        return total;
     }
 
     private static int status(String url, String bearer) {
