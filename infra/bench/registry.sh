@@ -3,11 +3,13 @@
 # registered, then wrk drives single heartbeats, batches of 1000 and matchmaking queries.
 # Needs wrk (apt-get install wrk). Every run is bounded: DURATION per phase (default 20s).
 # Usage: infra/bench/registry.sh            (NODES=10000 CONNECTIONS=32 DURATION=20s)
+#        REPLICAS=2 infra/bench/registry.sh  also claims through a second gateway replica at once
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 NODES=${NODES:-10000}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-20s}
+REPLICAS=${REPLICAS:-1}
 command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 ./mvnw -B -q -DskipTests package -pl gateway -am
@@ -23,8 +25,8 @@ free_port() {
   done
 }
 redis_port=$(free_port)
-http_port=$(free_port)
-cleanup() { kill "${gateway_pid:-}" "${redis_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+gateway_pids=()
+cleanup() { kill "${gateway_pids[@]}" "${redis_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 # Throwaway secrets for this run (the gateway refuses to start without them). wrk picks random
@@ -36,17 +38,24 @@ node_token_secret=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 redis_pid=$!
-GATEWAY_REGION=bench MICRONAUT_SERVER_PORT=$http_port \
-REDIS_SERVERS_REGIONAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
-REDIS_SERVERS_CENTRAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
-GATEWAY_REGISTRY_HEARTBEAT_TTL=10m \
-GATEWAY_ADMIN_TOKEN="$admin_token" GATEWAY_NODE_TOKEN_SECRET="$node_token_secret" \
-GATEWAY_RATE_LIMIT_LIMIT_FOR_PERIOD=1000000 \
-"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar gateway/target/gateway.jar >"$work/gateway.log" 2>&1 &
-gateway_pid=$!
-base="http://127.0.0.1:$http_port"
-for _ in $(seq 1 120); do curl -sf -o /dev/null "$base/health" && break; sleep 0.5; done
-curl -sf -o /dev/null "$base/health" || { echo "gateway did not come up; log:" >&2; tail -20 "$work/gateway.log" >&2; exit 1; }
+bases=()
+for replica in $(seq 1 "$REPLICAS"); do
+  http_port=$(free_port)
+  GATEWAY_REGION=bench MICRONAUT_SERVER_PORT=$http_port \
+  REDIS_SERVERS_REGIONAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
+  REDIS_SERVERS_CENTRAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
+  GATEWAY_REGISTRY_HEARTBEAT_TTL=10m \
+  GATEWAY_ADMIN_TOKEN="$admin_token" GATEWAY_NODE_TOKEN_SECRET="$node_token_secret" \
+  GATEWAY_RATE_LIMIT_LIMIT_FOR_PERIOD=1000000 \
+  "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar gateway/target/gateway.jar >"$work/gateway-$replica.log" 2>&1 &
+  gateway_pids+=($!)
+  bases+=("http://127.0.0.1:$http_port")
+done
+base=${bases[0]}
+for b in "${bases[@]}"; do
+  for _ in $(seq 1 120); do curl -sf -o /dev/null "$b/health" && break; sleep 0.5; done
+  curl -sf -o /dev/null "$b/health" || { echo "gateway $b did not come up; log:" >&2; tail -20 "$work"/gateway-*.log >&2; exit 1; }
+done
 
 run_wrk() {  # phase, duration
   echo "== $1: wrk -t2 -c$CONNECTIONS -d$2"
@@ -62,3 +71,14 @@ done
 for phase in heartbeat batch match claim; do
   run_wrk "$phase" "$DURATION"
 done
+
+if [ "$REPLICAS" -gt 1 ]; then
+  echo "== claim through ${#bases[@]} replicas at once: wrk -t1 -c$((CONNECTIONS / 2)) -d$DURATION each"
+  wrk_pids=()
+  for b in "${bases[@]}"; do
+    wrk -t1 -c$((CONNECTIONS / 2)) -d"$DURATION" --latency -s infra/bench/claim.lua "$b" >"$work/claim-${b##*:}.txt" &
+    wrk_pids+=($!)
+  done
+  wait "${wrk_pids[@]}"
+  for f in "$work"/claim-*.txt; do grep -E 'Requests/sec|50%|99%|Non-2xx' "$f"; done
+fi
