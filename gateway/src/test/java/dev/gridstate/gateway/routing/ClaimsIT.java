@@ -40,7 +40,9 @@ class ClaimsIT {
 
     @BeforeAll
     void start() {
-        region = TestRegion.start(2, Map.of("gateway.registry.heartbeat-ttl", "60s"));
+        // No sweep during these tests: a claim must check each node's deadline by itself.
+        region = TestRegion.start(2, Map.of("gateway.registry.heartbeat-ttl", "60s",
+                "gateway.registry.sweep-interval", "1h"));
         a = region.gateway(0).http();
         b = region.gateway(1).http();
     }
@@ -158,10 +160,11 @@ class ClaimsIT {
     void shouldNotClaimExpiredNodes() {
         region.regional().commands().flushall();
         a.put("/v1/nodes/n1", Nodes.spec(80000));
-        // The deadline moves into the past without the sweep: only the claim's own check stands.
+        // The deadline moves into the past and no sweep runs: only the claim's own check stands.
         region.regional().commands().zadd(TestRegion.KEYS + "online", 1, "n1");
 
         assertThat(a.post("/v1/claims", CLAIM).status()).isEqualTo(404);
+        assertThat(region.regional().commands().zscore(TestRegion.KEYS + "ready:llama-3-8b", "n1")).isNull();
     }
 
     @Test
