@@ -1,12 +1,12 @@
 package dev.gridstate.gateway.flags;
 
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gridstate.gateway.store.Keys;
 import dev.gridstate.gateway.store.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.lettuce.core.ScriptOutputType;
 import dev.gridstate.gateway.store.StoredJson;
+import io.lettuce.core.ScriptOutputType;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;

@@ -1,9 +1,9 @@
 package dev.gridstate.gateway.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
-import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.auth.Bearer;
 import dev.gridstate.gateway.auth.HeartbeatRateLimiter;
 import dev.gridstate.gateway.auth.NodeTokens;
