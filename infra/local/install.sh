@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the local topology and the tests run for real, when it is missing:
 # redis-server and rabbitmq-server, from Debian/Ubuntu packages (apt). Safe to run again.
+# The project starts its own servers on free ports, so the packages' own services are not
+# started here (a container without an init system could not start them anyway).
 set -euo pipefail
 
+rabbitmq_present() {
+  command -v rabbitmq-server >/dev/null || [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]
+}
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
-command -v rabbitmq-server >/dev/null || [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+rabbitmq_present || missing+=(rabbitmq-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -17,6 +22,15 @@ fi
 run_as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+# policy-rc.d answering 101 tells the packages' scripts not to start their services.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  run_as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+  trap 'run_as_root rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 echo "installing ${missing[*]} (apt)…" >&2
 run_as_root apt-get update -qq
 run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+command -v redis-server >/dev/null && rabbitmq_present || {
+  echo "error: apt-get finished but redis-server or rabbitmq-server is still missing" >&2
+  exit 1
+}
