@@ -65,7 +65,7 @@ public final class JsonBody {
         }
         String s = value.getStringValue();
         if (!pattern.matcher(s).matches()) {
-            throw ApiException.invalid(at(name), at(name) + " must match " + pattern + ", but was \"" + abbreviate(s) + "\"");
+            throw ApiException.invalid(at(name), at(name) + " must match " + pattern + ", but was \"" + Names.abbreviate(s) + "\"");
         }
         return s;
     }
@@ -142,7 +142,7 @@ public final class JsonBody {
         for (Map.Entry<String, JsonNode> e : value.entries()) {
             String field = at(name) + "." + e.getKey();
             if (!keys.matcher(e.getKey()).matches()) {
-                throw ApiException.invalid(field, "label key \"" + abbreviate(e.getKey()) + "\" must match " + keys);
+                throw ApiException.invalid(field, "label key \"" + Names.abbreviate(e.getKey()) + "\" must match " + keys);
             }
             if (!e.getValue().isString() || !values.matcher(e.getValue().getStringValue()).matches()) {
                 throw ApiException.invalid(field, field + " must be a string matching " + values);
@@ -183,7 +183,4 @@ public final class JsonBody {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
-    }
 }

@@ -1,6 +1,7 @@
 package dev.gridstate.gateway.flags;
 
 import dev.gridstate.gateway.api.ApiException;
+import dev.gridstate.gateway.api.Names;
 import dev.gridstate.gateway.store.Keys;
 
 import java.util.Arrays;
@@ -41,6 +42,6 @@ public enum FlagKind {
     static FlagKind parse(String value) {
         return Arrays.stream(values()).filter(k -> k.wire().equals(value)).findFirst()
                 .orElseThrow(() -> ApiException.invalid("kind", "flag kind must be one of " + Keys.FLAG_KINDS
-                        + ", but was \"" + (value.length() > 32 ? value.substring(0, 32) + "…" : value) + "\""));
+                        + ", but was \"" + Names.abbreviate(value) + "\""));
     }
 }

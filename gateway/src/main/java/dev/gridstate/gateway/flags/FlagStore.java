@@ -41,7 +41,7 @@ public class FlagStore {
     }
 
     /** Everything that holds a node back from routing, as admins see it (shadow-bans included). */
-    public record Holds(Map<String, String> flags, long disconnectedMsLeft, String claimId) {
+    public record Holds(Map<String, String> flags, long disconnectedMsLeft, String claimId, boolean routable) {
     }
 
     public CompletionStage<Holds> holds(String nodeId) {
@@ -56,7 +56,8 @@ public class FlagStore {
                     }
                     long disconnected = (Long) r.get(Keys.FLAG_KINDS.size());
                     String claim = (String) r.get(Keys.FLAG_KINDS.size() + 1);
-                    return new Holds(flags, Math.max(disconnected, 0), claim.isEmpty() ? null : claim);
+                    boolean routable = (Long) r.get(Keys.FLAG_KINDS.size() + 2) == 1L;
+                    return new Holds(flags, Math.max(disconnected, 0), claim.isEmpty() ? null : claim, routable);
                 });
     }
 }

@@ -2,6 +2,7 @@ package dev.gridstate.gateway.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gridstate.gateway.api.ApiException;
+import dev.gridstate.gateway.api.Names;
 import dev.gridstate.gateway.flags.FlagStore;
 import dev.gridstate.gateway.store.StoredJson;
 import io.micronaut.http.HttpResponse;
@@ -38,16 +39,14 @@ class AdminNodeController {
 
     @Get
     CompletionStage<HttpResponse<?>> get(@PathVariable String nodeId) {
-        String id = RegistryRequests.nodeId(nodeId);
+        String id = Names.nodeId(nodeId);
         return registry.get(id).thenCombine(flags.holds(id), (node, holds) -> {
             if (node.isEmpty() && holds.flags().isEmpty()) {
                 return HttpResponse.notFound(ApiException.notFound("node " + id).toError());
             }
             Map<String, JsonNode> flagViews = new LinkedHashMap<>();
             holds.flags().forEach((kind, stored) -> flagViews.put(kind, StoredJson.parse(json, stored)));
-            boolean routable = node.map(n -> n.status().equals("online") && !n.state().equals("draining")).orElse(false)
-                    && holds.flags().isEmpty() && holds.disconnectedMsLeft() == 0;
-            return HttpResponse.ok(new AdminView(id, node.orElse(null), flagViews, routable,
+            return HttpResponse.ok(new AdminView(id, node.orElse(null), flagViews, holds.routable(),
                     holds.disconnectedMsLeft(), holds.claimId()));
         });
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
+import dev.gridstate.gateway.api.Names;
 import dev.gridstate.gateway.auth.Bearer;
 import dev.gridstate.gateway.auth.HeartbeatRateLimiter;
 import dev.gridstate.gateway.auth.NodeTokens;
@@ -82,7 +83,7 @@ class HeartbeatController {
     @Post("/nodes/{nodeId}/heartbeat")
     CompletionStage<HttpResponse<?>> heartbeat(@PathVariable String nodeId, @Nullable @Body byte[] body,
                                                @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        String id = RegistryRequests.nodeId(nodeId);
+        String id = Names.nodeId(nodeId);
         Heartbeat hb = RegistryRequests.heartbeat(id, JsonBody.parse(json, body), "");
         requireToken(id, Bearer.token(authorization));
         if (!limiter.tryAcquire(id)) {
@@ -152,7 +153,7 @@ class HeartbeatController {
     @Post("/nodes/{nodeId}/disconnect")
     CompletionStage<HttpResponse<?>> disconnect(@PathVariable String nodeId, @Nullable @Body byte[] body,
                                                 @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        String id = RegistryRequests.nodeId(nodeId);
+        String id = Names.nodeId(nodeId);
         long expectedMs = RegistryRequests.disconnectMs(JsonBody.parse(json, body), MAX_DISCONNECT_MS);
         requireToken(id, Bearer.token(authorization));
         return registry.disconnect(id, Duration.ofMillis(expectedMs)).thenApply(known -> known

@@ -23,8 +23,8 @@ final class NodeQueries {
                 throw ApiException.invalid(name, "unknown query parameter " + name + "; known: " + KNOWN);
             }
         }
-        String model = optional(params, "model", RegistryRequests.MODEL_PART);
-        String version = optional(params, "version", RegistryRequests.MODEL_PART);
+        String model = optional(params, "model", Names.MODEL_PART);
+        String version = optional(params, "version", Names.MODEL_PART);
         if (version != null && model == null) {
             throw ApiException.invalid("version", "version needs model");
         }
@@ -47,7 +47,7 @@ final class NodeQueries {
         String value = params.get(name);
         if (value != null && !pattern.matcher(value).matches()) {
             throw ApiException.invalid(name, name + " must match " + pattern + ", but was \""
-                    + RegistryRequests.abbreviate(value) + "\"");
+                    + Names.abbreviate(value) + "\"");
         }
         return value;
     }
@@ -62,7 +62,7 @@ final class NodeQueries {
             n = Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw ApiException.invalid(name, name + " must be a whole number, but was \""
-                    + RegistryRequests.abbreviate(value) + "\"");
+                    + Names.abbreviate(value) + "\"");
         }
         if (n < min || n > max) {
             throw ApiException.invalid(name, name + " must be between " + min + " and " + max + ", but was " + n);

@@ -3,6 +3,7 @@ package dev.gridstate.gateway.registry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
+import dev.gridstate.gateway.api.Names;
 import dev.gridstate.gateway.auth.Bearer;
 import dev.gridstate.gateway.auth.NodeTokens;
 import dev.gridstate.gateway.store.Keys;
@@ -55,7 +56,7 @@ class RegistryController {
 
     @Put("/nodes/{nodeId}")
     CompletionStage<HttpResponse<Registered>> register(@PathVariable String nodeId, @Nullable @Body byte[] body) {
-        String id = RegistryRequests.nodeId(nodeId);
+        String id = Names.nodeId(nodeId);
         Registration registration = RegistryRequests.registration(JsonBody.parse(json, body));
         return registry.register(id, registration).thenApply(created -> HttpResponse
                 .status(created ? HttpStatus.CREATED : HttpStatus.OK)
@@ -65,7 +66,7 @@ class RegistryController {
     @Delete("/nodes/{nodeId}")
     CompletionStage<HttpResponse<?>> deregister(@PathVariable String nodeId,
                                                 @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        String id = RegistryRequests.nodeId(nodeId);
+        String id = Names.nodeId(nodeId);
         if (!tokens.verify(id, Bearer.token(authorization))) {
             throw ApiException.unauthorized("deregistering a node needs its token: Authorization: Bearer <nodeToken>");
         }
@@ -76,7 +77,7 @@ class RegistryController {
 
     @Get("/nodes/{nodeId}")
     CompletionStage<HttpResponse<?>> get(@PathVariable String nodeId) {
-        String id = RegistryRequests.nodeId(nodeId);
+        String id = Names.nodeId(nodeId);
         return registry.get(id).thenApply(node -> node
                 .<HttpResponse<?>>map(HttpResponse::ok)
                 .orElseGet(() -> HttpResponse.notFound(ApiException.notFound("node " + id).toError())));

@@ -13,10 +13,6 @@ import java.util.regex.Pattern;
  */
 final class RegistryRequests {
 
-    static final Pattern NODE_ID = Names.NODE_ID;
-    static final Pattern MODEL_PART = Names.MODEL_PART;
-    static final Pattern LABEL_KEY = Names.LABEL_KEY;
-    static final Pattern LABEL_VALUE = Names.LABEL_VALUE;
     static final Pattern SUBCLOUD = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     static final Pattern GPU_MODEL = Pattern.compile("[\\x20-\\x7E]{1,64}");
     private static final Pattern TOKEN = Pattern.compile("(?s).{1,512}");
@@ -29,14 +25,11 @@ final class RegistryRequests {
     private RegistryRequests() {
     }
 
-    static String nodeId(String value) {
-        return Names.nodeId(value);
-    }
 
     static Registration registration(JsonBody body) {
         List<NodeSpec.Model> models = body.list("models", MAX_MODELS, (m, path) -> {
             JsonBody model = m.asObject();
-            return new NodeSpec.Model(model.string("name", MODEL_PART), model.string("version", MODEL_PART));
+            return new NodeSpec.Model(model.string("name", Names.MODEL_PART), model.string("version", Names.MODEL_PART));
         });
         if (models.isEmpty()) {
             throw body.has("models") ? ApiException.invalid("models", "models must list at least one model")
@@ -52,7 +45,7 @@ final class RegistryRequests {
         NodeSpec spec = new NodeSpec(
                 List.copyOf(models),
                 new NodeSpec.Gpu(gpu.string("model", GPU_MODEL), memoryMb),
-                body.stringMap("labels", MAX_LABELS, LABEL_KEY, LABEL_VALUE),
+                body.stringMap("labels", MAX_LABELS, Names.LABEL_KEY, Names.LABEL_VALUE),
                 List.copyOf(body.list("subclouds", MAX_SUBCLOUDS, (s, path) -> s.asString(SUBCLOUD))));
         NodeState state = NodeState.parse("state", body.optionalString("state", STATE, NodeState.IDLE.wire()));
         return new Registration(spec, state, free == null ? memoryMb : free);
@@ -74,7 +67,7 @@ final class RegistryRequests {
         }
         return body.list("heartbeats", max, (entry, path) -> {
             JsonBody hb = entry.asObject();
-            String id = hb.string("nodeId", NODE_ID);
+            String id = hb.string("nodeId", Names.NODE_ID);
             return new BatchEntry(heartbeat(id, hb, path), hb.optionalString("nodeToken", TOKEN, null));
         });
     }
@@ -87,7 +80,4 @@ final class RegistryRequests {
         return ms;
     }
 
-    static String abbreviate(String s) {
-        return Names.abbreviate(s);
-    }
 }

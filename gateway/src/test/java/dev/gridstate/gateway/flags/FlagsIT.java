@@ -65,6 +65,7 @@ class FlagsIT {
 
         assertThat(admin.delete("/v1/admin/nodes/n1/flags/" + kind).status()).isEqualTo(204);
         http.post("/v1/nodes/n1/heartbeat", "{\"state\":\"idle\"}");
+        assertThat(admin.get("/v1/admin/nodes/n1").json().get("routable").asBoolean()).isTrue();
 
         assertThat(http.get("/v1/nodes?model=llama-3-8b").json().get("count").asInt()).isEqualTo(1);
         assertThat(http.post("/v1/claims", CLAIM).status()).isEqualTo(201);
@@ -161,6 +162,7 @@ class FlagsIT {
         assertThat(http.post("/v1/claims", CLAIM).status()).isEqualTo(404);
         assertThat(http.get("/v1/nodes/n1").json().get("status").asText()).isEqualTo("online");
         assertThat(admin.get("/v1/admin/nodes/n1").json().get("disconnectedMsLeft").asLong()).isPositive();
+        assertThat(admin.get("/v1/admin/nodes/n1").json().get("routable").asBoolean()).isFalse();
 
         http.post("/v1/nodes/n1/heartbeat", "{\"state\":\"idle\"}");
 

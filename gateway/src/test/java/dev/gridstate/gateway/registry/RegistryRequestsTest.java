@@ -2,6 +2,7 @@ package dev.gridstate.gateway.registry;
 
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
+import dev.gridstate.gateway.api.Names;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,7 @@ class RegistryRequestsTest {
         assertThatThrownBy(() -> RegistryRequests.registration(body("""
                 {"models":[{"name":"m","version":"v"}],"gpu":{"model":"L4","memoryMb":1},"labels":{"a=b":"c"}}""")))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.field()).isEqualTo("labels.a=b"));
-        assertThatThrownBy(() -> RegistryRequests.nodeId("has space"))
+        assertThatThrownBy(() -> Names.nodeId("has space"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("invalid_node_id"));
     }
 
