@@ -1,7 +1,7 @@
 package dev.gridstate.gateway.events;
 
 import dev.gridstate.gateway.api.Names;
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.annotation.Scheduled;

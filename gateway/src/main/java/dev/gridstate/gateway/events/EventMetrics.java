@@ -1,6 +1,6 @@
 package dev.gridstate.gateway.events;
 
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
 package dev.gridstate.gateway.events;
 
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;

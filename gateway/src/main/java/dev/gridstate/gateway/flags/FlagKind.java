@@ -2,7 +2,7 @@ package dev.gridstate.gateway.flags;
 
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.Names;
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -2,8 +2,8 @@ package dev.gridstate.gateway.flags;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.gridstate.gateway.store.Keys;
-import dev.gridstate.gateway.store.LuaScript;
+import dev.gridstate.state.Keys;
+import dev.gridstate.state.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.gateway.store.StoredJson;
 import io.lettuce.core.ScriptOutputType;

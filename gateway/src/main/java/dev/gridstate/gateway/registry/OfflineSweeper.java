@@ -1,6 +1,6 @@
 package dev.gridstate.gateway.registry;
 
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;

@@ -6,7 +6,7 @@ import dev.gridstate.gateway.api.JsonBody;
 import dev.gridstate.gateway.api.Names;
 import dev.gridstate.gateway.auth.Bearer;
 import dev.gridstate.gateway.auth.NodeTokens;
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;

@@ -1,8 +1,8 @@
 package dev.gridstate.gateway.routing;
 
 import dev.gridstate.gateway.registry.RegistrySettings;
-import dev.gridstate.gateway.store.Keys;
-import dev.gridstate.gateway.store.LuaScript;
+import dev.gridstate.state.Keys;
+import dev.gridstate.state.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.serde.annotation.Serdeable;

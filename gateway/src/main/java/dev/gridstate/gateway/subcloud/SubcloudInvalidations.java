@@ -1,6 +1,6 @@
 package dev.gridstate.gateway.subcloud;
 
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;

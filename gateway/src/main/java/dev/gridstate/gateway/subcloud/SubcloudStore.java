@@ -1,7 +1,7 @@
 package dev.gridstate.gateway.subcloud;
 
-import dev.gridstate.gateway.store.Keys;
-import dev.gridstate.gateway.store.LuaScript;
+import dev.gridstate.state.Keys;
+import dev.gridstate.state.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.json.JsonMapper;

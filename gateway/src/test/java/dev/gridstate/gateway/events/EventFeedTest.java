@@ -1,6 +1,6 @@
 package dev.gridstate.gateway.events;
 
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.http.sse.Event;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.gridstate.gateway.flags;
 
 import dev.gridstate.gateway.api.ApiException;
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.Nodes;
 import dev.gridstate.gateway.TestRegion;
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;

@@ -3,7 +3,7 @@ package dev.gridstate.gateway.subcloud;
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.TestGateway;
 import dev.gridstate.gateway.TestRegion;
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.MeterRegistry;

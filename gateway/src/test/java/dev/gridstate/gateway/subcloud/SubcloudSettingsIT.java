@@ -2,7 +2,7 @@ package dev.gridstate.gateway.subcloud;
 
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.TestRegion;
-import dev.gridstate.gateway.store.Keys;
+import dev.gridstate.state.Keys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

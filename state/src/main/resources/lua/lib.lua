@@ -92,3 +92,27 @@ local function publish(tag, id, kind, fields, now)
   redis.call('PUBLISH', tag .. K.events, cjson.encode(event))
 end
 
+
+-- The next tick of the region's hybrid logical clock (microseconds): after every tick before
+-- it, and never behind Redis time, so it survives the loss of the clock key.
+local function tick(clock)
+  local t = redis.call('TIME')
+  local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local v = math.max(tonumber(redis.call('GET', clock) or '0') + 1, now_us)
+  redis.call('SET', clock, string.format('%.0f', v))
+  return v
+end
+
+-- The kind of a change-log entity, from its key, and its id: node, flag or subcloud.
+local function entity_of(tag, key)
+  for _, kind in ipairs({'node', 'flag', 'subcloud'}) do
+    local p = tag .. K[kind]
+    if string.sub(key, 1, #p) == p then return kind, string.sub(key, #p + 1) end
+  end
+  return nil
+end
+
+-- A flag key's rest is `<node id>:<kind>`; node ids hold no ':'.
+local function flag_parts(rest)
+  return string.match(rest, '^([^:]+):(.+)$')
+end

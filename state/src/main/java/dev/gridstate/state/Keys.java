@@ -1,7 +1,4 @@
-package dev.gridstate.gateway.store;
-
-import dev.gridstate.gateway.GatewayConfig;
-import jakarta.inject.Singleton;
+package dev.gridstate.state;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +13,6 @@ import java.util.Map;
  * validated at the edge to hold no whitespace, so keys can be listed space-separated inside
  * the node record.
  */
-@Singleton
 public final class Keys {
 
     // The parts after the region's tag. Lua scripts get them through luaHeader(), so a key's
@@ -44,13 +40,14 @@ public final class Keys {
     static final String CLIENT_SUBCLOUDS = "client-subclouds:";
     static final String EVENTS = "events";
     static final String SUBCLOUD_CHANGES = "subcloud-changes";
+    static final String CLOCK = "clock";
+    static final String EPOCH = "epoch";
+    static final String VERSIONS = "repl:versions";
+    static final String APPLIED = "repl:applied";
+    static final String RESYNC_SEEN = "repl:seen:";
 
     private final String region;
     private final String prefix;
-
-    public Keys(GatewayConfig config) {
-        this(config.region());
-    }
 
     public Keys(String region) {
         this.region = region;
@@ -172,11 +169,49 @@ public final class Keys {
     }
 
     /**
+     * String: the region's hybrid logical clock, in microseconds. Every change-log export takes
+     * the next tick ({@code max(last + 1, Redis TIME)}), so versions only grow, also across a
+     * flush of the regional Redis, and also on central, where the replicator keeps it at least
+     * the newest version it applied.
+     */
+    public String clock() {
+        return prefix + CLOCK;
+    }
+
+    /**
+     * String: present while this Redis holds the region's state. A regional Redis that lost it
+     * (a restart, FLUSHALL) is told by the marker's absence, and is refilled from central.
+     */
+    public String epoch() {
+        return prefix + EPOCH;
+    }
+
+    /** Hash, on central: entity key to the version central holds of it (deletions included). */
+    public String versions() {
+        return prefix + VERSIONS;
+    }
+
+    /** Hash, on central: the newest version applied, when, and the change time it carried. */
+    public String applied() {
+        return prefix + APPLIED;
+    }
+
+    /** Set, on central: the entities one resync has shown so far. */
+    public String resyncSeen(String resyncId) {
+        return prefix + RESYNC_SEEN + resyncId;
+    }
+
+    /** The prefix of every key of the region: {@code {eu-west}:}. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
      * Lua that defines {@code K}, the key parts above by name, and {@code FLAG_KINDS}; scripts
      * build a key as {@code tag .. K.flag .. id}, where {@code tag} ({@code {eu-west}:}) comes
      * from a key they were given.
      */
-    static String luaHeader() {
+    public static String luaHeader() {
         Map<String, String> parts = new LinkedHashMap<>();
         parts.put("node", NODE);
         parts.put("online", ONLINE);
@@ -187,6 +222,11 @@ public final class Keys {
         parts.put("claim", CLAIM);
         parts.put("notice", NOTICE);
         parts.put("events", EVENTS);
+        parts.put("subcloud", SUBCLOUD);
+        parts.put("subclouds", SUBCLOUDS);
+        parts.put("csub", CLIENT_SUBCLOUDS);
+        parts.put("subcloud_changes", SUBCLOUD_CHANGES);
+        parts.put("seen", RESYNC_SEEN);
         StringBuilder lua = new StringBuilder("local K = {");
         parts.forEach((name, part) -> lua.append(name).append(" = '").append(part).append("', "));
         lua.append("}\nlocal FLAG_KINDS = {");

@@ -1,4 +1,8 @@
-package dev.gridstate.gateway.store;
+package dev.gridstate.state;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,17 +11,41 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A Lua script from the classpath ({@code lua/<name>.lua}) with its SHA-1, for EVALSHA.
  * Every script is prefixed with the key names ({@link Keys#luaHeader()}) and {@code lua/lib.lua},
  * the helpers they share.
+ *
+ * <p>Scripts run by SHA; a Redis that lost its script cache (a restart) gets the source once.
  */
 public record LuaScript(String name, String source, String sha) {
 
     public static LuaScript load(String name) {
         String source = Keys.luaHeader() + read("lib") + read(name);
         return new LuaScript(name, source, sha1(source));
+    }
+
+    /** Runs the script on {@code redis}: by SHA, and by source if this Redis does not know it yet. */
+    public <T> CompletionStage<T> eval(RedisAsyncCommands<String, String> redis, ScriptOutputType type,
+                                       String[] keys, String... args) {
+        CompletableFuture<T> bySha = redis.<T>evalsha(sha, type, keys, args).toCompletableFuture();
+        return bySha.handle((value, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(value);
+            }
+            if (unwrap(error) instanceof RedisNoScriptException) {
+                return redis.<T>eval(source, type, keys, args).toCompletableFuture();
+            }
+            return CompletableFuture.<T>failedFuture(unwrap(error));
+        }).thenCompose(stage -> stage);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static String read(String name) {

@@ -1,0 +1,176 @@
+-- Applies change-log messages of one region, in order, to the Redis this runs on.
+-- KEYS: versions hash, clock, applied hash. ARGV[1]: mode, then one message (JSON) per ARGV:
+--   {region, v, since, changes = [entity…], resync?, done?}
+-- Mode `lww` (central): an entity changes only when the message is newer than the version
+-- held for it, so a replayed or older message changes nothing; versions are kept, deletions
+-- included. Mode `fill` (a regional Redis that came back empty): an entity is written only if
+-- it is absent here, so anything written since the loss wins, and deletions are skipped.
+-- A resync's pages record the entities they showed; its closing message (done) deletes every
+-- entity older than the resync that it did not show: the deletions the change log missed.
+-- Every message is checked before anything is written. Returns {applied, unchanged, newest version}.
+local versions, clock, applied_key, mode = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
+local tag = tag_of(versions)
+local region = string.sub(tag, 2, -3)
+local now = now_ms()
+
+local function valid(e)
+  if type(e) ~= 'table' or type(e.k) ~= 'string' or not entity_of(tag, e.k) then return false end
+  if e.rec ~= nil then
+    if type(e.rec) ~= 'table' then return false end
+    for f, val in pairs(e.rec) do
+      if type(f) ~= 'string' or type(val) ~= 'string' then return false end
+    end
+  end
+  for _, f in ipairs({'val', 'disc'}) do
+    if e[f] ~= nil and type(e[f]) ~= 'string' then return false end
+  end
+  for _, f in ipairs({'deadline', 'expireAt', 'discAt'}) do
+    if e[f] ~= nil and not tonumber(e[f]) then return false end
+  end
+  return true
+end
+
+if mode ~= 'lww' and mode ~= 'fill' then return redis.error_reply('unknown mode ' .. tostring(mode)) end
+local messages = {}
+for i = 2, #ARGV do
+  local ok, m = pcall(cjson.decode, ARGV[i])
+  if not ok or type(m) ~= 'table' then return redis.error_reply('message ' .. (i - 1) .. ' is not JSON') end
+  if m.region ~= region then
+    return redis.error_reply('message ' .. (i - 1) .. ' is for region ' .. tostring(m.region) .. ', not ' .. region)
+  end
+  if not tonumber(m.v) then return redis.error_reply('message ' .. (i - 1) .. ' has no version') end
+  if m.resync ~= nil and (type(m.resync) ~= 'string' or not string.match(m.resync, '^[%w-]+$')) then
+    return redis.error_reply('message ' .. (i - 1) .. ' has a bad resync id')
+  end
+  if m.changes ~= nil and type(m.changes) ~= 'table' then
+    return redis.error_reply('message ' .. (i - 1) .. ' has changes that are not a list')
+  end
+  for _, e in ipairs(m.changes or {}) do
+    if not valid(e) then
+      return redis.error_reply('message ' .. (i - 1) .. ' has a change that is not an entity of ' .. region)
+    end
+  end
+  messages[#messages + 1] = m
+end
+
+local function hset_all(key, rec)
+  local args = {}
+  for f, val in pairs(rec) do
+    args[#args + 1] = f
+    args[#args + 1] = val
+  end
+  if #args > 0 then redis.call('HSET', key, unpack(args)) end
+end
+
+local function put_node(key, id, e)
+  if redis.call('EXISTS', key) == 1 then unindex(key, id) end
+  redis.call('ZREM', tag .. K.online, id)
+  redis.call('DEL', key, tag .. K.disc .. id)
+  if type(e.rec) ~= 'table' then return end
+  hset_all(key, e.rec)
+  if e.expireAt then redis.call('PEXPIREAT', key, e.expireAt) end
+  if e.disc and e.discAt then redis.call('SET', tag .. K.disc .. id, e.disc, 'PXAT', e.discAt) end
+  if e.deadline then
+    redis.call('ZADD', tag .. K.online, e.deadline, id)
+    index(key, id, e.rec.free)
+  end
+  sync_ready(tag, key, id, now)
+end
+
+local function put_flag(key, rest, e)
+  if e.val then
+    if e.expireAt then
+      redis.call('SET', key, e.val, 'PXAT', e.expireAt)
+    else
+      redis.call('SET', key, e.val)
+    end
+  else
+    redis.call('DEL', key)
+  end
+  local id = flag_parts(rest)
+  local node = tag .. K.node .. id
+  if redis.call('EXISTS', node) == 1 then sync_ready(tag, node, id, now) end
+end
+
+local function put_subcloud(key, id, e)
+  for _, c in ipairs(words(redis.call('HGET', key, 'clients'))) do redis.call('SREM', tag .. K.csub .. c, id) end
+  redis.call('DEL', key)
+  if type(e.rec) == 'table' then hset_all(key, e.rec) end
+  if type(e.rec) == 'table' and e.rec.definition then
+    redis.call('SADD', tag .. K.subclouds, id)
+    for _, c in ipairs(words(e.rec.clients)) do redis.call('SADD', tag .. K.csub .. c, id) end
+  else
+    redis.call('SREM', tag .. K.subclouds, id)
+  end
+  redis.call('PUBLISH', tag .. K.subcloud_changes, id)
+end
+
+local function put(e)
+  local kind, rest = entity_of(tag, e.k)
+  if kind == 'node' then
+    put_node(e.k, rest, e)
+  elseif kind == 'flag' then
+    put_flag(e.k, rest, e)
+  else
+    put_subcloud(e.k, rest, e)
+  end
+end
+
+local function present(e)
+  return e.rec ~= nil or e.val ~= nil
+end
+
+local applied, unchanged, newest = 0, 0, 0
+for _, m in ipairs(messages) do
+  local v = tonumber(m.v)
+  local vs = string.format('%.0f', v)
+  newest = math.max(newest, v)
+  for _, e in ipairs(m.changes or {}) do
+    if mode == 'fill' then
+      if present(e) and redis.call('EXISTS', e.k) == 0 then
+        put(e)
+        applied = applied + 1
+      else
+        unchanged = unchanged + 1
+      end
+    else
+      local held = tonumber(redis.call('HGET', versions, e.k) or '0')
+      if v > held then
+        put(e)
+        redis.call('HSET', versions, e.k, vs)
+        applied = applied + 1
+      else
+        unchanged = unchanged + 1
+      end
+      if m.resync then redis.call('SADD', tag .. K.seen .. m.resync, e.k) end
+    end
+  end
+  if mode == 'lww' and m.resync then
+    local seen = tag .. K.seen .. m.resync
+    if m.done then
+      local all = redis.call('HGETALL', versions)
+      for i = 1, #all, 2 do
+        local k = all[i]
+        if tonumber(all[i + 1]) < v and redis.call('SISMEMBER', seen, k) == 0 and redis.call('EXISTS', k) == 1 then
+          put({k = k})
+          redis.call('HSET', versions, k, vs)
+          applied = applied + 1
+        end
+      end
+      redis.call('DEL', seen)
+    else
+      -- A resync that never finishes (its gateway died) leaves nothing behind for long.
+      redis.call('PEXPIRE', seen, 3600000)
+    end
+  end
+end
+
+if newest > tonumber(redis.call('GET', clock) or '0') then
+  redis.call('SET', clock, string.format('%.0f', newest))
+end
+if mode == 'lww' and #messages > 0 then
+  local last = messages[#messages]
+  redis.call('HSET', applied_key, 'version', string.format('%.0f', newest), 'at', now,
+    'since', tostring(last.since or now))
+end
+return {applied, unchanged, string.format('%.0f', newest)}

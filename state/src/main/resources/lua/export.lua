@@ -1,0 +1,52 @@
+-- Reads entities of a region for the change log: their whole current state, stamped with one
+-- tick of the region's clock. An entity that no longer exists is a deletion (no `rec`/`val`).
+-- Numbers that may pass 2^53 or need every digit (versions, times) travel as strings.
+-- KEYS: the region's clock, then entity keys (node records, flag keys, Subcloud hashes).
+-- Returns {version, JSON array of entities}.
+local clock = KEYS[1]
+local tag = tag_of(clock)
+local v = tick(clock)
+local now = now_ms()
+
+local function expire_at(key)
+  local pttl = redis.call('PTTL', key)
+  if pttl > 0 then return string.format('%.0f', now + pttl) end
+  return nil
+end
+
+local function hash(key)
+  local h = redis.call('HGETALL', key)
+  if #h == 0 then return nil end
+  local rec = {}
+  for i = 1, #h, 2 do rec[h[i]] = h[i + 1] end
+  return rec
+end
+
+local out = {}
+for i = 2, #KEYS do
+  local key = KEYS[i]
+  local kind, rest = entity_of(tag, key)
+  local e = {k = key}
+  if kind == 'node' then
+    e.rec = hash(key)
+    if e.rec then
+      -- Claims are leases of this region's routers; central neither holds nor needs them.
+      e.rec.claim = nil
+      e.deadline = redis.call('ZSCORE', tag .. K.online, rest) or nil
+      e.expireAt = expire_at(key)
+      local disc = tag .. K.disc .. rest
+      e.disc = redis.call('GET', disc) or nil
+      if e.disc then e.discAt = expire_at(disc) end
+    end
+  elseif kind == 'flag' then
+    e.val = redis.call('GET', key) or nil
+    if e.val then e.expireAt = expire_at(key) end
+  elseif kind == 'subcloud' then
+    e.rec = hash(key)
+  else
+    return redis.error_reply('not a change-log entity: ' .. key)
+  end
+  out[#out + 1] = e
+end
+if #out == 0 then return {string.format('%.0f', v), '[]'} end
+return {string.format('%.0f', v), cjson.encode(out)}
