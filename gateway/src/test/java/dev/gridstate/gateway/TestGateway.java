@@ -14,6 +14,13 @@ public final class TestGateway implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
 
+    /**
+     * The change log of this test run: its own exchange and queues on the shared broker, so runs
+     * never mix, deleted when the run ends (see {@link RabbitBroker#deleteNamesHandedOut()}).
+     */
+    private static final String EXCHANGE = RabbitBroker.shared().uniqueName("changes");
+    private static final String QUEUE_BASE = RabbitBroker.shared().uniqueName("changes-q");
+
     private final EmbeddedServer server;
 
     private TestGateway(EmbeddedServer server) {
@@ -27,10 +34,22 @@ public final class TestGateway implements AutoCloseable {
         props.put("redis.servers.regional.uri", regional.uri() + "?timeout=1s");
         props.put("redis.servers.central.uri", central.uri() + "?timeout=1s");
         props.put("rabbitmq.uri", RabbitBroker.shared().uri());
+        props.put("gateway.replication.exchange", EXCHANGE);
+        props.put("gateway.replication.queue-prefix", QUEUE_BASE + ".");
+        RabbitBroker.shared().derivedName(QUEUE_BASE, "." + region);
         props.put("gateway.admin.token", ADMIN_TOKEN);
         props.put("gateway.node-token-secret", "test-node-token-secret");
         props.putAll(extra);
         return new TestGateway(ApplicationContext.run(EmbeddedServer.class, props));
+    }
+
+    /** The change-log exchange and queue prefix the gateways of this run publish to. */
+    public static String exchange() {
+        return EXCHANGE;
+    }
+
+    public static String queuePrefix() {
+        return QUEUE_BASE + ".";
     }
 
     public URI uri() {

@@ -39,6 +39,15 @@ public enum FlagKind {
         return lifetime;
     }
 
+    /**
+     * Freeze and shadow-ban are verdicts, not operations: they are written through to central
+     * before the answer, so no Redis loss forgets them. The others expire or are routine, and
+     * reach central through the change log.
+     */
+    boolean durable() {
+        return lifetime == Lifetime.UNTIL_LIFTED;
+    }
+
     static FlagKind parse(String value) {
         return Arrays.stream(values()).filter(k -> k.wire().equals(value)).findFirst()
                 .orElseThrow(() -> ApiException.invalid("kind", "flag kind must be one of " + Keys.FLAG_KINDS

@@ -1,5 +1,7 @@
 package dev.gridstate.gateway.flags;
 
+import dev.gridstate.gateway.replication.ChangeTracker;
+import dev.gridstate.gateway.replication.Durability;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Admin flags on nodes: set and lift atomically with the node's place in the readiness queues. */
@@ -23,21 +26,40 @@ public class FlagStore {
     private final StateStore store;
     private final Keys keys;
 
-    FlagStore(StateStore store, Keys keys) {
+    private final ChangeTracker changes;
+    private final Durability durability;
+
+    FlagStore(StateStore store, Keys keys, ChangeTracker changes, Durability durability) {
         this.store = store;
         this.keys = keys;
+        this.changes = changes;
+        this.durability = durability;
+    }
+
+    /** After the regional write: into the change log, and for a durable kind onto central before the answer. */
+    private <T> CompletionStage<T> replicate(CompletionStage<T> written, String nodeId, FlagKind kind) {
+        String key = keys.flag(nodeId, kind.wire());
+        return written.thenCompose(result -> {
+            if (!kind.durable()) {
+                changes.changed(key);
+                return CompletableFuture.completedFuture(result);
+            }
+            return durability.writeThrough(key).thenApply(durable -> result);
+        });
     }
 
     /** Completes with the flag as stored, JSON. A null ttl means until lifted. */
     CompletionStage<String> set(String nodeId, FlagKind kind, String reason, String notice, Duration ttl) {
-        return store.eval(SET, ScriptOutputType.VALUE, new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)},
-                nodeId, kind.wire(), reason, notice == null ? "" : notice, ttl == null ? "" : String.valueOf(ttl.toMillis()));
+        return replicate(store.eval(SET, ScriptOutputType.VALUE, new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)},
+                nodeId, kind.wire(), reason, notice == null ? "" : notice, ttl == null ? "" : String.valueOf(ttl.toMillis())),
+                nodeId, kind);
     }
 
     /** Completes with true if the flag was set. */
     CompletionStage<Boolean> lift(String nodeId, FlagKind kind) {
-        return store.<Long>eval(LIFT, ScriptOutputType.INTEGER, new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)},
-                nodeId, kind.wire()).thenApply(n -> n == 1L);
+        return replicate(store.<Long>eval(LIFT, ScriptOutputType.INTEGER,
+                new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)}, nodeId, kind.wire()), nodeId, kind)
+                .thenApply(n -> n == 1L);
     }
 
     /** Everything that holds a node back from routing, as admins see it (shadow-bans included). */

@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.registry;
 
+import dev.gridstate.gateway.replication.ChangeTracker;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
@@ -35,9 +36,11 @@ public class NodeRegistry {
     private final Keys keys;
     private final RegistrySettings settings;
     private final JsonMapper json;
+    private final ChangeTracker changes;
 
-    NodeRegistry(StateStore store, Keys keys, RegistrySettings settings, JsonMapper json) {
+    NodeRegistry(StateStore store, Keys keys, RegistrySettings settings, JsonMapper json, ChangeTracker changes) {
         this.store = store;
+        this.changes = changes;
         this.keys = keys;
         this.settings = settings;
         this.json = json;
@@ -62,7 +65,10 @@ public class NodeRegistry {
                 nodeId, String.valueOf(settings.heartbeatTtl().toMillis()), write(r.spec()), r.state().wire(),
                 String.valueOf(r.freeMemoryMb()), String.join(" ", sortedIndexes), String.join(" ", labelIndexes),
                 String.join(" ", readiness))
-                .thenApply(replaced -> replaced == 0L);
+                .thenApply(replaced -> {
+                    changes.changed(keys.node(nodeId));
+                    return replaced == 0L;
+                });
     }
 
     /**
@@ -86,19 +92,35 @@ public class NodeRegistry {
             args[3 + i * 3] = hb.freeMemoryMb() == null ? "" : String.valueOf(hb.freeMemoryMb());
         }
         return store.<List<List<Object>>>eval(HEARTBEAT, ScriptOutputType.MULTI, k, args)
-                .thenApply(results -> results.stream().map(entry -> new Beat((Long) entry.get(0) == 1L,
-                        entry.subList(1, entry.size()).stream().map(String.class::cast).toList())).toList());
+                .thenApply(results -> {
+                    List<Beat> found = new ArrayList<>(results.size());
+                    for (int i = 0; i < results.size(); i++) {
+                        List<Object> entry = results.get(i);
+                        boolean known = (Long) entry.get(0) == 1L;
+                        if (known) {
+                            changes.beat(k[i + 1]);
+                        }
+                        found.add(new Beat(known, entry.subList(1, entry.size()).stream().map(String.class::cast).toList()));
+                    }
+                    return found;
+                });
     }
 
     /** Completes with false for a node the store does not know. */
     CompletionStage<Boolean> disconnect(String nodeId, java.time.Duration expected) {
         return store.<Long>eval(DISCONNECT, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId)}, nodeId,
-                String.valueOf(expected.toMillis())).thenApply(known -> known == 1L);
+                String.valueOf(expected.toMillis())).thenApply(known -> {
+                    changes.changed(keys.node(nodeId));
+                    return known == 1L;
+                });
     }
 
     CompletionStage<Boolean> deregister(String nodeId) {
         return store.<Long>eval(DEREGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()}, nodeId)
-                .thenApply(found -> found == 1L);
+                .thenApply(found -> {
+                    changes.changed(keys.node(nodeId));
+                    return found == 1L;
+                });
     }
 
     CompletionStage<Optional<NodeView>> get(String nodeId) {
@@ -135,9 +157,12 @@ public class NodeRegistry {
 
     /** Takes expired nodes out of the indexes; completes with the ids it took offline. */
     CompletionStage<List<String>> sweep() {
-        return store.eval(SWEEP, ScriptOutputType.MULTI, new String[]{keys.online()},
+        return store.<List<String>>eval(SWEEP, ScriptOutputType.MULTI, new String[]{keys.online()},
                 String.valueOf(settings.sweepBatch()), String.valueOf(settings.offlineRetention().toMillis()),
-                keys.nodePrefix());
+                keys.nodePrefix()).thenApply(offline -> {
+                    offline.forEach(id -> changes.changed(keys.node(id)));
+                    return offline;
+                });
     }
 
     /** Reads spec, state, free, registeredAt, lastHeartbeatAt from {@code r} at {@code from}. */

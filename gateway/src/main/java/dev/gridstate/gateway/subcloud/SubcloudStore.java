@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.subcloud;
 
+import dev.gridstate.gateway.replication.Durability;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
@@ -38,8 +39,11 @@ class SubcloudStore {
     private final Keys keys;
     private final JsonMapper json;
 
-    SubcloudStore(StateStore store, Keys keys, JsonMapper json) {
+    private final Durability durability;
+
+    SubcloudStore(StateStore store, Keys keys, JsonMapper json, Durability durability) {
         this.store = store;
+        this.durability = durability;
         this.keys = keys;
         this.json = json;
     }
@@ -52,14 +56,17 @@ class SubcloudStore {
         return store.<List<Long>>eval(PUT, ScriptOutputType.MULTI, new String[]{keys.subcloud(id), keys.subclouds()},
                         id, write(definition), String.join(" ", definition.clients()), keys.clientSubcloudsPrefix(),
                         keys.subcloudChanges())
-                .thenApply(r -> new Put(r.get(0) == 1L, r.get(1)));
+                .thenApply(r -> new Put(r.get(0) == 1L, r.get(1)))
+                .thenCompose(put -> durability.writeThrough(keys.subcloud(id)).thenApply(durable -> put));
     }
 
     /** Completes with the version of the deletion, or empty when there was no such Subcloud. */
     CompletionStage<OptionalLong> delete(String id) {
         return store.<Long>eval(DELETE, ScriptOutputType.INTEGER, new String[]{keys.subcloud(id), keys.subclouds()},
                         id, keys.clientSubcloudsPrefix(), keys.subcloudChanges())
-                .thenApply(version -> version == 0L ? OptionalLong.empty() : OptionalLong.of(version));
+                .thenApply(version -> version == 0L ? OptionalLong.empty() : OptionalLong.of(version))
+                .thenCompose(deleted -> deleted.isEmpty() ? CompletableFuture.completedFuture(deleted)
+                        : durability.writeThrough(keys.subcloud(id)).thenApply(durable -> deleted));
     }
 
     /** Every id asked for, mapped to its Subcloud or to empty when there is none. */

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The gateway refuses to start without its two secrets, unless the dev environment supplies throwaway ones. */
 class AuthStartupTest {
 
+    /** These contexts talk to no central and no broker of their own: no change log. */
+    static final String NO_REPLICATION = "gateway.replication.enabled";
     private static final String BOTH_NAMED = "gateway.admin.token (GATEWAY_ADMIN_TOKEN) and gateway.node-token-secret "
             + "(GATEWAY_NODE_TOKEN_SECRET) must both be set";
 
@@ -50,7 +52,7 @@ class AuthStartupTest {
     @Test
     @DisplayName("with the dev environment the gateway starts on application-dev.yml's throwaway secrets")
     void shouldStartInTheDevEnvironmentWithoutSecretsBeingSet() {
-        try (ApplicationContext context = ApplicationContext.run(Map.of(), "dev")) {
+        try (ApplicationContext context = ApplicationContext.run(Map.of(NO_REPLICATION, false), "dev")) {
 
             assertThat(context.isRunning()).isTrue();
             assertThat(context.getBean(Credentials.class).adminToken().matches("dev-admin-token")).isTrue();
@@ -71,6 +73,7 @@ class AuthStartupTest {
         Map<String, Object> props = new HashMap<>();
         props.put(Credentials.ADMIN_TOKEN, adminToken);
         props.put(Credentials.NODE_TOKEN_SECRET, nodeTokenSecret);
+        props.put(NO_REPLICATION, false);
         return props;
     }
 }

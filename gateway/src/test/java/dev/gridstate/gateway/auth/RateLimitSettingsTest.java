@@ -13,7 +13,7 @@ class RateLimitSettingsTest {
 
     @Test
     void shouldDefaultToTenBeatsPerSecondPerNodeForgottenAfterFiveIdleMinutes() {
-        try (ApplicationContext context = ApplicationContext.run(Map.of(), "dev")) {
+        try (ApplicationContext context = ApplicationContext.run(Map.of(AuthStartupTest.NO_REPLICATION, false), "dev")) {
 
             assertThat(context.getBean(RateLimitSettings.class))
                     .isEqualTo(new RateLimitSettings(10, Duration.ofSeconds(1), Duration.ofMinutes(5), 200_000));
@@ -23,7 +23,7 @@ class RateLimitSettingsTest {
 
     @Test
     void shouldTakeTheSettingsFromConfiguration() {
-        try (ApplicationContext context = ApplicationContext.run(Map.of(
+        try (ApplicationContext context = ApplicationContext.run(Map.of(AuthStartupTest.NO_REPLICATION, false,
                 "gateway.rate-limit.limit-for-period", 3, "gateway.rate-limit.limit-refresh-period", "2s"), "dev")) {
 
             assertThat(context.getBean(RateLimitSettings.class).limitForPeriod()).isEqualTo(3);
@@ -58,7 +58,8 @@ class RateLimitSettingsTest {
 
     @Test
     void shouldRefuseToStartOnABadSetting() {
-        assertThatThrownBy(() -> ApplicationContext.run(Map.of("gateway.rate-limit.limit-for-period", 0), "dev"))
+        assertThatThrownBy(() -> ApplicationContext.run(Map.of("gateway.rate-limit.limit-for-period", 0,
+                AuthStartupTest.NO_REPLICATION, false), "dev"))
                 .rootCause()
                 .hasMessage("gateway.rate-limit.limit-for-period must be at least 1, but was 0");
     }

@@ -46,7 +46,7 @@ class FlagsIT {
 
     @BeforeEach
     void oneIdleNode() {
-        region.regional().flushAll();
+        region.reset();
         http.put("/v1/nodes/n1", Nodes.spec(80000));
     }
 

@@ -37,7 +37,7 @@ class NodeAuthIT {
 
     @BeforeEach
     void twoNodes() {
-        region.regional().flushAll();
+        region.reset();
         http.put("/v1/nodes/n1", Nodes.spec(80000));
         http.put("/v1/nodes/n2", Nodes.spec(80000));
     }

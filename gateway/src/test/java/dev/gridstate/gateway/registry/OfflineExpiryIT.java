@@ -51,7 +51,7 @@ class OfflineExpiryIT {
 
     @BeforeEach
     void empty() {
-        regional.flushAll();
+        region.reset();
         beats = Executors.newSingleThreadScheduledExecutor();
     }
 

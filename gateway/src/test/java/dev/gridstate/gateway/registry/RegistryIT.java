@@ -43,7 +43,7 @@ class RegistryIT {
 
     @BeforeEach
     void empty() {
-        regional.flushAll();
+        region.reset();
     }
 
     @Test

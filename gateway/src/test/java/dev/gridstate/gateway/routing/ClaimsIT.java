@@ -54,7 +54,7 @@ class ClaimsIT {
 
     @BeforeEach
     void empty() {
-        region.regional().flushAll();
+        region.reset();
     }
 
     @Test

@@ -100,6 +100,14 @@ public final class RabbitBroker {
         return names.next(purpose);
     }
 
+    /**
+     * A name made of one {@link #uniqueName(String)} handed out plus a suffix, such as the queue
+     * an application derives from a configured prefix ({@code <prefix>eu-west}); deleted with the rest.
+     */
+    public String derivedName(String handedOutName, String suffix) {
+        return names.derive(handedOutName, suffix);
+    }
+
     /** Deletes every queue and exchange named by {@link #uniqueName(String)} so far; absent ones are fine. */
     public void deleteNamesHandedOut() {
         List<String> handedOut = names.handedOut();

@@ -37,6 +37,16 @@ final class UniqueNames {
         return name;
     }
 
+    /** Remembers a name built on one handed out (a prefix plus a suffix), so it is deleted too. */
+    synchronized String derive(String handedOutName, String suffix) {
+        if (!handedOutName.startsWith(PREFIX + runId + "-")) {
+            throw new IllegalArgumentException(handedOutName + " was not handed out by this run");
+        }
+        String name = handedOutName + suffix;
+        handedOut.add(name);
+        return name;
+    }
+
     synchronized List<String> handedOut() {
         return List.copyOf(handedOut);
     }

@@ -1,0 +1,84 @@
+package dev.gridstate.gateway.replication;
+
+import dev.gridstate.gateway.api.ApiException;
+import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.state.ChangeLog;
+import dev.gridstate.state.ChangeMessage;
+import dev.gridstate.state.Keys;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Write-through of durable admin state (freeze and shadow-ban flags, Subclouds): after the
+ * regional write, the entity's new state goes straight to central and into the change log at
+ * once. The answer waits until it is on central (AOF) or confirmed by the broker (a quorum
+ * queue), so a Redis lost right after the answer loses nothing.
+ */
+@Singleton
+public class Durability {
+
+    private final ReplicationSettings settings;
+    private final Outbox outbox;
+    private final Keys keys;
+    private final RedisAsyncCommands<String, String> regional;
+    private final CentralRedis central;
+
+    Durability(ReplicationSettings settings, Outbox outbox, Keys keys,
+               @Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central) {
+        this.settings = settings;
+        this.outbox = outbox;
+        this.keys = keys;
+        this.regional = regional.async();
+        this.central = central;
+    }
+
+    /** Completes when {@code entityKey}'s current state is durable; fails with a 503 {@link ApiException} if it is not in time. */
+    public CompletionStage<Void> writeThrough(String entityKey) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return ChangeLog.export(regional, keys, List.of(entityKey)).thenCompose(export -> {
+            ChangeMessage message = ChangeMessage.changes(keys.region(), export, System.currentTimeMillis());
+            Outbox.Outgoing outgoing = Outbox.Outgoing.of(message);
+            outbox.offer(outgoing);
+            CompletableFuture<Void> onCentral;
+            try {
+                onCentral = ChangeLog.apply(central.async(), keys, ChangeLog.Mode.NEWEST_WINS,
+                        List.of(message.toJson())).toCompletableFuture().thenApply(applied -> null);
+            } catch (RuntimeException unreachable) {
+                onCentral = CompletableFuture.failedFuture(unreachable);
+            }
+            return firstSuccess(onCentral, outgoing.confirmed());
+        }).toCompletableFuture()
+                .orTimeout(settings.writeThroughTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE, "not_durable",
+                        "the change is made in the region, but neither central nor the broker took it within "
+                                + settings.writeThroughTimeout().toMillis() + " ms; it replicates when they are back, "
+                                + "and repeating the request is safe", null)));
+    }
+
+    private static CompletableFuture<Void> firstSuccess(CompletableFuture<Void> a, CompletableFuture<Void> b) {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        AtomicInteger failed = new AtomicInteger();
+        for (CompletableFuture<Void> f : List.of(a, b)) {
+            f.whenComplete((ok, error) -> {
+                if (error == null) {
+                    first.complete(null);
+                } else if (failed.incrementAndGet() == 2) {
+                    first.completeExceptionally(error);
+                }
+            });
+        }
+        return first;
+    }
+}

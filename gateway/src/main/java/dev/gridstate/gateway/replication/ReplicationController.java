@@ -1,0 +1,103 @@
+package dev.gridstate.gateway.replication;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gridstate.gateway.api.ApiException;
+import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.state.Keys;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Named;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code /v1/admin/replication}: how far central trails this region, and a resync on demand.
+ */
+@Controller("/v1/admin/replication")
+class ReplicationController {
+
+    private static final long CENTRAL_READ_MS = 1_000;
+
+    private final ReplicationSettings settings;
+    private final ChangeTracker tracker;
+    private final Outbox outbox;
+    private final ChangePublisher publisher;
+    private final Resync resync;
+    private final Keys keys;
+    private final RedisAsyncCommands<String, String> regional;
+    private final CentralRedis central;
+
+    ReplicationController(ReplicationSettings settings, ChangeTracker tracker, Outbox outbox, ChangePublisher publisher,
+                          Resync resync, Keys keys, @Named("regional") StatefulRedisConnection<String, String> regional,
+                          CentralRedis central) {
+        this.settings = settings;
+        this.tracker = tracker;
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.resync = resync;
+        this.keys = keys;
+        this.regional = regional.async();
+        this.central = central;
+    }
+
+    /**
+     * Where central stands: the newest version it applied for this region and how far, in time,
+     * that is behind the region's clock ({@code centralBehindMs}); null fields are unknown (central
+     * or the regional Redis did not answer).
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Status(String region, boolean enabled, boolean brokerConnected, long pendingEntities, long outboxMessages,
+                  long droppedMessages, Long lastConfirmedAt, String regionVersion, String centralVersion,
+                  Long centralAppliedAt, Long centralBehindMs, Resync.Result lastResync) {
+    }
+
+    @Get
+    CompletionStage<Status> status() {
+        CompletableFuture<String> regionClock = regional.get(keys.clock()).toCompletableFuture()
+                .completeOnTimeout(null, CENTRAL_READ_MS, TimeUnit.MILLISECONDS).exceptionally(e -> null);
+        CompletableFuture<Map<String, String>> applied;
+        try {
+            applied = central.async().hgetall(keys.applied()).toCompletableFuture();
+        } catch (RuntimeException unreachable) {
+            applied = CompletableFuture.failedFuture(unreachable);
+        }
+        applied = applied.completeOnTimeout(null, CENTRAL_READ_MS, TimeUnit.MILLISECONDS).exceptionally(e -> null);
+        return regionClock.thenCombine(applied, (clock, onCentral) -> {
+            String centralVersion = onCentral == null ? null : onCentral.get("version");
+            Long appliedAt = onCentral == null || onCentral.get("at") == null ? null : Long.valueOf(onCentral.get("at"));
+            Long behind = clock == null || centralVersion == null ? null
+                    : Math.max(0, (Long.parseLong(clock) - Long.parseLong(centralVersion)) / 1000);
+            long confirmed = publisher.lastConfirmedAt();
+            return new Status(keys.region(), settings.enabled(), publisher.connected(), tracker.pending(), outbox.size(),
+                    outbox.dropped(), confirmed == 0 ? null : confirmed, clock, centralVersion, appliedAt, behind,
+                    resync.last());
+        });
+    }
+
+    /** Pushes the whole region to central now; answers when every page is in the outbox. */
+    @Post("/resync")
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    HttpResponse<Resync.Result> resync() throws InterruptedException {
+        if (!settings.enabled()) {
+            throw new ApiException(HttpStatus.CONFLICT, "replication_disabled",
+                    "replication is turned off on this gateway (gateway.replication.enabled=false)", null);
+        }
+        try {
+            return HttpResponse.accepted().body(resync.run());
+        } catch (Resync.Busy e) {
+            throw new ApiException(HttpStatus.CONFLICT, "resync_running", e.getMessage(), null);
+        }
+    }
+}
