@@ -168,7 +168,8 @@ end
 if newest > tonumber(redis.call('GET', clock) or '0') then
   redis.call('SET', clock, string.format('%.0f', newest))
 end
-if mode == 'lww' and #messages > 0 then
+-- Only forward: a replay after a takeover must not make central look further behind than it is.
+if mode == 'lww' and #messages > 0 and newest > tonumber(redis.call('HGET', applied_key, 'version') or '0') then
   local last = messages[#messages]
   redis.call('HSET', applied_key, 'version', string.format('%.0f', newest), 'at', now,
     'since', tostring(last.since or now))

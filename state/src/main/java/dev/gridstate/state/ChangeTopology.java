@@ -19,6 +19,13 @@ public record ChangeTopology(String exchange, String queuePrefix) {
 
     public static final ChangeTopology DEFAULT = new ChangeTopology("gridstate.changes", "gridstate.changes.");
 
+    /** AMQP header of every message: its region (String). */
+    public static final String HEADER_REGION = "region";
+    /** AMQP header of every message: its version, a decimal long (String). */
+    public static final String HEADER_VERSION = "version";
+    /** AMQP header of every message: when the oldest change it carries was made, epoch ms (Long). */
+    public static final String HEADER_SINCE = "since";
+
     public String queue(String region) {
         return queuePrefix + region;
     }

@@ -156,7 +156,8 @@ public class ChangePublisher {
                     .contentType("application/json")
                     .deliveryMode(2)
                     .timestamp(new Date())
-                    .headers(Map.of("region", m.region(), "version", m.version(), "since", m.since()))
+                    .headers(Map.of(ChangeTopology.HEADER_REGION, m.region(), ChangeTopology.HEADER_VERSION, m.version(),
+                            ChangeTopology.HEADER_SINCE, m.since()))
                     .build();
             ch.basicPublish(topology.exchange(), topology.routingKey(m.region()), props,
                     m.toJson().getBytes(StandardCharsets.UTF_8));

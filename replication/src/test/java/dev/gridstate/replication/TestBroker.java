@@ -1,0 +1,54 @@
+package dev.gridstate.replication;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.gridstate.state.ChangeTopology;
+import dev.gridstate.testkit.RabbitBroker;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/** Change-log topologies with names unique to the test run, and their removal. */
+final class TestBroker {
+
+    private TestBroker() {
+    }
+
+    static ChangeTopology uniqueTopology() {
+        RabbitBroker broker = RabbitBroker.shared();
+        return new ChangeTopology(broker.uniqueName("changes"), broker.uniqueName("changes") + ".");
+    }
+
+    /** Messages ready in the region's queue (delivered, unacknowledged ones not counted). */
+    static long ready(ChangeTopology topology, String region) {
+        try (Connection connection = RabbitBroker.shared().connectionFactory().newConnection("test-count");
+             Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(topology.queue(region)).getMessageCount();
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("cannot count queue " + topology.queue(region), e);
+        }
+    }
+
+    /** Deletes the regions' queues of {@code topologies}, then every name the broker handed out. */
+    static void deleteAll(List<ChangeTopology> topologies, String... regions) {
+        try (Connection connection = RabbitBroker.shared().connectionFactory().newConnection("test-cleanup")) {
+            for (ChangeTopology topology : topologies) {
+                for (String region : regions) {
+                    Channel channel = connection.createChannel();
+                    try {
+                        channel.queueDelete(topology.queue(region));
+                    } catch (IOException absent) {
+                        // Never declared by this test: nothing to delete (the error closed the channel).
+                    } finally {
+                        channel.abort();
+                    }
+                }
+            }
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("cannot delete the test queues", e);
+        } finally {
+            RabbitBroker.shared().deleteNamesHandedOut();
+        }
+    }
+}
