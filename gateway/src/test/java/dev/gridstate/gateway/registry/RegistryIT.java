@@ -103,6 +103,7 @@ class RegistryIT {
     void shouldLeaveNoTraceOnDeregister() {
         http.put("/v1/nodes/n1", Nodes.spec(80000));
         http.put("/v1/nodes/n2", Nodes.spec(50000));
+        assertThat(http.post("/v1/nodes/n1/disconnect", "{\"expectedMs\":60000}").status()).isEqualTo(204);
 
         Http.Answer deleted = http.delete("/v1/nodes/n1");
 
@@ -110,7 +111,7 @@ class RegistryIT {
         assertThat(http.delete("/v1/nodes/n1").status()).isEqualTo(404);
         assertThat(http.get("/v1/nodes/n1").status()).isEqualTo(404);
         RedisCommands<String, String> redis = regional.commands();
-        assertThat(redis.exists(R + "node:n1")).isZero();
+        assertThat(redis.exists(R + "node:n1", R + "disc:n1")).isZero();
         for (String key : redis.keys(R + "*")) {
             String type = redis.type(key);
             if (type.equals("zset")) {
