@@ -1,0 +1,205 @@
+package dev.gridstate.gateway.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gridstate.gateway.Http;
+import dev.gridstate.gateway.TestGateway;
+import dev.gridstate.testkit.RabbitBroker;
+import dev.gridstate.testkit.RedisServer;
+import dev.gridstate.testkit.TcpProxy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The change log end to end: gateways of two regions on their own redis-servers, one central
+ * redis-server (AOF), the shared RabbitMQ broker, and the replicator as its own process.
+ */
+class ReplicationIT {
+
+    private static final List<String> REGIONS = List.of("eu-west", "us-east");
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+
+    private final String exchange = RabbitBroker.shared().uniqueName("repl-x");
+    private final String queueBase = RabbitBroker.shared().uniqueName("repl-q");
+    private final RedisServer central = RedisServer.startCentral();
+    private final Map<String, RedisServer> regionals = new LinkedHashMap<>();
+    private final Map<String, TestGateway> gateways = new HashMap<>();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    ReplicationIT() {
+        for (String region : REGIONS) {
+            regionals.put(region, RedisServer.startRegional());
+            RabbitBroker.shared().derivedName(queueBase, "." + region);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closing.reversed()) {
+            c.close();
+        }
+        gateways.values().forEach(TestGateway::close);
+        regionals.values().forEach(RedisServer::close);
+        central.close();
+    }
+
+    @Test
+    void centralEqualsTheUnionOfTheRegionsAfterAMixedWorkload() {
+        startGateways(Map.of());
+        ReplicatorProcess replicator = replicator();
+        Map<String, Workload> workloads = workloads();
+
+        workloads.values().forEach(w -> w.register(30));
+        for (int i = 0; i < 150; i++) {
+            workloads.values().forEach(Workload::step);
+        }
+
+        awaitCentralMatchesEveryRegion(workloads);
+        for (String region : REGIONS) {
+            JsonNode status = replicator.region(region);
+            assertThat(status.path("appliedMessages").asLong()).as(status.toString()).isPositive();
+        }
+    }
+
+    @Test
+    void centralKilledAndRestartedFromItsAofMidWorkloadConverges() {
+        startGateways(Map.of());
+        replicator();
+        Map<String, Workload> workloads = workloads();
+        workloads.values().forEach(w -> w.register(20));
+        workloads.values().forEach(w -> w.steps(40));
+
+        central.kill();
+        // The regions keep answering (every step asserts success), durable admin changes included:
+        // with central gone they wait for the broker's confirm instead.
+        workloads.values().forEach(w -> w.steps(60));
+        central.restart();
+        workloads.values().forEach(w -> w.steps(40));
+
+        awaitCentralMatchesEveryRegion(workloads);
+    }
+
+    @Test
+    void theReplicatorKilledMidBatchLosesNothingAndAppliesNothingTwice() {
+        // Small pages and batches, so a kill lands between batches of one backlog.
+        startGateways(Map.of("gateway.replication.page-size", 3));
+        Map<String, Workload> workloads = workloads();
+        workloads.values().forEach(w -> w.register(60));
+        workloads.values().forEach(w -> w.steps(80));
+
+        ReplicatorProcess first = replicator("replication.batch-max-messages=2");
+        await("the replicator in the middle of the backlog").atMost(CONVERGE).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    JsonNode eu = first.region("eu-west");
+                    return eu.path("appliedMessages").asLong() > 0 && eu.path("waiting").asLong() > 0;
+                });
+        first.kill();
+        workloads.values().forEach(w -> w.steps(20));
+        replicator();
+
+        awaitCentralMatchesEveryRegion(workloads);
+    }
+
+    @Test
+    void aBrokerCutOffForAWhileIsRepairedByAResync() {
+        TcpProxy broker = TcpProxy.to(URI.create(RabbitBroker.shared().uri()).getPort());
+        closing.add(broker);
+        URI real = URI.create(RabbitBroker.shared().uri());
+        String viaProxy = real.getScheme() + "://" + real.getRawUserInfo() + "@127.0.0.1:" + broker.port() + real.getRawPath();
+        // A tiny outbox: the cut must overflow it, so only a resync can repair central.
+        startGateways(Map.of("rabbitmq.uri", viaProxy, "gateway.replication.buffer-messages", 2,
+                "gateway.replication.page-size", 2));
+        replicator();
+        Map<String, Workload> workloads = workloads();
+        workloads.values().forEach(w -> w.register(10));
+        awaitCentralMatchesEveryRegion(workloads);
+
+        broker.cut();
+        long cutAt = System.nanoTime();
+        workloads.values().forEach(w -> w.register(15));
+        workloads.values().forEach(w -> w.steps(60));
+        long answeredForMs = (System.nanoTime() - cutAt) / 1_000_000;
+        Http admin = gateways.get("eu-west").http().asAdmin();
+        assertThat(admin.get("/v1/admin/replication").json().path("droppedMessages").asLong())
+                .as("messages dropped during the %d ms cut", answeredForMs).isPositive();
+        broker.restore();
+
+        awaitCentralMatchesEveryRegion(workloads);
+        JsonNode status = admin.get("/v1/admin/replication").json();
+        assertThat(status.path("lastResync").path("entities").asLong()).as(status.toString()).isPositive();
+    }
+
+    @Test
+    void aFlushedRegionGetsItsFlagsSubcloudsAndNodesBackFromCentral() {
+        startGateways(Map.of());
+        replicator();
+        Http http = gateways.get("eu-west").http();
+        Http admin = http.asAdmin();
+        Workload workload = new Workload(http, "eu-west", 7);
+        workload.register(5);
+        assertThat(admin.put("/v1/admin/nodes/eu-west-n1/flags/freeze", "{\"reason\":\"fraud\"}").status()).isEqualTo(200);
+        assertThat(admin.put("/v1/admin/nodes/eu-west-n2/flags/shadow-ban", "{\"reason\":\"abuse\"}").status()).isEqualTo(200);
+        assertThat(admin.put("/v1/admin/subclouds/gold", "{\"name\":\"Gold\",\"members\":[\"eu-west-n3\"],\"clients\":[\"acme\"]}")
+                .status()).isEqualTo(201);
+        RedisServer regional = regionals.get("eu-west");
+        await().atMost(CONVERGE).until(() -> ReplicatedState.nodes(central, "eu-west").equals(workload.nodes()));
+        Map<String, String> before = ReplicatedState.of(regional, "eu-west");
+
+        regional.flushAll();
+
+        await("the region refilled from central").atMost(CONVERGE)
+                .until(() -> ReplicatedState.of(regional, "eu-west").equals(before));
+        assertThat(admin.get("/v1/admin/nodes/eu-west-n1").json().path("flags").has("freeze")).isTrue();
+        assertThat(admin.get("/v1/admin/nodes/eu-west-n2").json().path("flags").has("shadow-ban")).isTrue();
+        assertThat(admin.get("/v1/admin/subclouds/gold").status()).isEqualTo(200);
+        assertThat(http.post("/v1/nodes/eu-west-n4/heartbeat", "{\"state\":\"idle\"}").status()).isEqualTo(200);
+    }
+
+    private void startGateways(Map<String, Object> extra) {
+        for (String region : REGIONS) {
+            Map<String, Object> props = new HashMap<>(extra);
+            props.put("gateway.replication.exchange", exchange);
+            props.put("gateway.replication.queue-prefix", queueBase + ".");
+            gateways.put(region, TestGateway.start(region, regionals.get(region), central, props));
+        }
+    }
+
+    private ReplicatorProcess replicator(String... extra) {
+        ReplicatorProcess replicator = ReplicatorProcess.start(central, exchange, queueBase + ".", REGIONS, extra);
+        closing.add(replicator);
+        return replicator;
+    }
+
+    private Map<String, Workload> workloads() {
+        Map<String, Workload> workloads = new LinkedHashMap<>();
+        long seed = 42;
+        for (String region : REGIONS) {
+            workloads.put(region, new Workload(gateways.get(region).http(), region, seed++));
+        }
+        return workloads;
+    }
+
+    /** Central holds exactly what each region holds, keys and values, and what the workload's model says. */
+    private void awaitCentralMatchesEveryRegion(Map<String, Workload> workloads) {
+        for (String region : REGIONS) {
+            RedisServer regional = regionals.get(region);
+            await("central equal to region " + region).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(ReplicatedState.of(central, region))
+                            .isEqualTo(ReplicatedState.of(regional, region)));
+            Workload model = workloads.get(region);
+            assertThat(ReplicatedState.nodes(central, region)).isEqualTo(model.nodes());
+            assertThat(ReplicatedState.flags(central, region)).isEqualTo(model.flags());
+            assertThat(ReplicatedState.subclouds(central, region)).isEqualTo(model.subclouds());
+        }
+    }
+}
