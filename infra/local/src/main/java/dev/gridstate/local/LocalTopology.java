@@ -43,6 +43,12 @@ public final class LocalTopology implements Runnable {
     @Option(names = "--gateway-jar", description = "The gateway to run (default ${DEFAULT-VALUE}).")
     Path gatewayJar = Path.of("gateway/target/gateway.jar");
 
+    @Option(names = "--replicator-jar", description = "The replicator to run (default ${DEFAULT-VALUE}).")
+    Path replicatorJar = Path.of("replication/target/replicator.jar");
+
+    @Option(names = "--replicator-port", description = "Port of the replicator's status API (default ${DEFAULT-VALUE}).")
+    int replicatorPort = 8090;
+
     @Option(names = "--work-dir", description = "Where gateway logs go (default ${DEFAULT-VALUE}).")
     Path workDir = Path.of(".local");
 
@@ -80,22 +86,39 @@ public final class LocalTopology implements Runnable {
 
     /** Starts everything and prints the URLs; returns once the fleet is started. */
     private void up() {
-        if (!Files.isRegularFile(gatewayJar)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    gatewayJar + " is missing: build it first with ./mvnw -DskipTests package");
+        for (Path jar : List.of(gatewayJar, replicatorJar)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        jar + " is missing: build it first with ./mvnw -DskipTests package");
+            }
         }
         for (int i = 0; i < REGIONS.size(); i++) {
             requireFree(port + i);
         }
+        requireFree(replicatorPort);
         Path logs = createDirectories(workDir.resolve("logs"));
         RedisServer central = keep(RedisServer.startCentral());
         String rabbit = RabbitBroker.shared().uri();
+        // This run's own change log on the broker, deleted when it stops: runs never mix.
+        String exchange = RabbitBroker.shared().uniqueName("local-changes");
+        String queueBase = RabbitBroker.shared().uniqueName("local-changes-q");
+        String queuePrefix = queueBase + ".";
+        REGIONS.forEach(region -> RabbitBroker.shared().derivedName(queueBase, "." + region));
+        ServiceProcess replicator = keep(ServiceProcess.start(replicatorJar, "replicator", replicatorPort, Map.of(
+                "REDIS_SERVERS_CENTRAL_URI", central.uri(),
+                "RABBITMQ_URI", rabbit,
+                "REPLICATION_REGIONS", String.join(",", REGIONS),
+                "REPLICATION_EXCHANGE", exchange,
+                "REPLICATION_QUEUE_PREFIX", queuePrefix), logs));
         var builder = SimulatedFleet.builder().nodesPerRegion(nodes);
         StringBuilder summary = new StringBuilder();
         for (int i = 0; i < REGIONS.size(); i++) {
             String region = REGIONS.get(i);
             RedisServer regional = keep(RedisServer.startRegional());
-            GatewayProcess gateway = keep(GatewayProcess.start(gatewayJar, region, port + i, Map.of(
+            ServiceProcess gateway = keep(ServiceProcess.start(gatewayJar, "gateway-" + region, port + i, Map.of(
+                    "GATEWAY_REGION", region,
+                    "GATEWAY_REPLICATION_EXCHANGE", exchange,
+                    "GATEWAY_REPLICATION_QUEUE_PREFIX", queuePrefix,
                     "REDIS_SERVERS_REGIONAL_URI", regional.uri() + "?timeout=500ms",
                     "REDIS_SERVERS_CENTRAL_URI", central.uri() + "?timeout=500ms",
                     "RABBITMQ_URI", rabbit,
@@ -105,17 +128,19 @@ public final class LocalTopology implements Runnable {
             builder.region(region, List.of(gateway.uri()));
             summary.append(String.format("  %-8s gateway  %s   (Redis %s, log %s)%n", region, gateway.uri(), regional.uri(), gateway.log()));
         }
+        replicator.awaitHealthy(Duration.ofSeconds(60));
         SimulatedFleet started = keep(builder.build());
         started.start();
         URI first = URI.create("http://127.0.0.1:" + port);
         System.out.printf("%nLocal topology is up. Ctrl-C stops everything.%n%n%s"
                         + "  central  Redis    %s (AOF + RDB)%n"
+                        + "  replicator        %s/v1/replication   (log %s)%n"
                         + "  RabbitMQ          %s%n"
                         + "  fleet             %d simulated nodes per region%n"
                         + "  admin token       %s (this run only, both regions)%n%n"
                         + "Try:%n  curl %s/health%n  curl '%s/v1/nodes?model=llama-3-8b&limit=5'%n  curl %s/v1/nodes/%s%n"
-                        + "  curl -H 'Authorization: Bearer %s' %s/v1/admin/whoami%n%n",
-                summary, central.uri(), rabbit.replaceAll("//[^@]*@", "//"), nodes, adminToken,
+                        + "  curl -H 'Authorization: Bearer %s' %s/v1/admin/replication%n%n",
+                summary, central.uri(), replicator.uri(), replicator.log(), rabbit.replaceAll("//[^@]*@", "//"), nodes, adminToken,
                 first, first, first, started.nodeIds().get(0), adminToken, first);
     }
 

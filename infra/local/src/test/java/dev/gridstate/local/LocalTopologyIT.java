@@ -1,5 +1,6 @@
 package dev.gridstate.local;
 
+import dev.gridstate.testkit.Ports;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +37,19 @@ class LocalTopologyIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int NODES = 25;
     private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
+    private static final Pattern APPLIED = Pattern.compile("\"appliedMessages\":(\\d+)");
     private static final Pattern ADMIN_TOKEN = Pattern.compile("admin token\\s+(\\S+)");
 
     @Test
     @DisplayName("the packaged local topology brings up two gateways with a live fleet in each, and Ctrl-C stops every process")
     void shouldRunAndStopCleanly(@TempDir Path work) throws Exception {
         int port = twoFreePorts();
+        int replicatorPort = Ports.freePort();
         Process topology = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", "target/local-topology.jar", "--port", String.valueOf(port), "--nodes", String.valueOf(NODES),
-                "--gateway-jar", "../../gateway/target/gateway.jar", "--work-dir", work.toString())
+                "--gateway-jar", "../../gateway/target/gateway.jar",
+                "--replicator-jar", "../../replication/target/replicator.jar", "--replicator-port", String.valueOf(replicatorPort),
+                "--work-dir", work.toString())
                 .redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
         Thread reader = Thread.ofVirtual().start(() -> readLines(topology, output));
@@ -64,6 +69,9 @@ class LocalTopologyIT {
                 assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami", null)).isEqualTo(401);
             }
 
+            // the fleet's changes reach central through the replicator
+            await().atMost(Duration.ofSeconds(20)).until(() -> appliedMessages(replicatorPort) > 0);
+
             new ProcessBuilder("kill", "-INT", String.valueOf(topology.pid())).start().waitFor();
             assertThat(topology.waitFor(30, TimeUnit.SECONDS)).as("stopped after Ctrl-C").isTrue();
         } finally {
@@ -72,10 +80,22 @@ class LocalTopologyIT {
         reader.join(Duration.ofSeconds(5));
 
         assertThat(output).anyMatch(l -> l.contains("Stopped."));
-        for (int p : new int[]{port, port + 1}) {
+        for (int p : new int[]{port, port + 1, replicatorPort}) {
             assertThatThrownBy(() -> status("http://127.0.0.1:" + p + "/health", null)).hasCauseInstanceOf(ConnectException.class);
         }
         assertThat(work.resolve("logs/gateway-eu-west.log")).isNotEmptyFile();
+    }
+
+    /** Messages the replicator applied, over every region it serves. */
+    private static long appliedMessages(int port) throws IOException, InterruptedException {
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/replication")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = APPLIED.matcher(body);
+        long applied = 0;
+        while (m.find()) {
+            applied += Long.parseLong(m.group(1));
+        }
+        return applied;
     }
 
     private static void readLines(Process process, List<String> output) {

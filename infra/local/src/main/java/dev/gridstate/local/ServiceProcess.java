@@ -13,36 +13,36 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One gateway, run as operators run it: {@code java -jar gateway.jar}, configured by environment. */
-final class GatewayProcess implements AutoCloseable {
+/** A gateway or the replicator, run as operators run it: {@code java -jar <jar>}, configured by environment. */
+final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private final String region;
+    private final String name;
     private final URI uri;
     private final Process process;
     private final Path log;
 
-    private GatewayProcess(String region, URI uri, Process process, Path log) {
-        this.region = region;
+    private ServiceProcess(String name, URI uri, Process process, Path log) {
+        this.name = name;
         this.uri = uri;
         this.process = process;
         this.log = log;
     }
 
-    static GatewayProcess start(Path jar, String region, int port, Map<String, String> env, Path logDir) {
-        Path log = logDir.resolve("gateway-" + region + ".log");
+    /** Starts {@code jar} as {@code name} (also its log's name) listening on {@code port}. */
+    static ServiceProcess start(Path jar, String name, int port, Map<String, String> env, Path logDir) {
+        Path log = logDir.resolve(name + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().putAll(env);
-        pb.environment().put("GATEWAY_REGION", region);
         pb.environment().put("MICRONAUT_SERVER_PORT", String.valueOf(port));
         try {
-            return new GatewayProcess(region, URI.create("http://127.0.0.1:" + port), pb.start(), log);
+            return new ServiceProcess(name, URI.create("http://127.0.0.1:" + port), pb.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the " + region + " gateway from " + jar, e);
+            throw new UncheckedIOException("cannot start " + name + " from " + jar, e);
         }
     }
 
@@ -52,7 +52,7 @@ final class GatewayProcess implements AutoCloseable {
         HttpRequest health = HttpRequest.newBuilder(uri.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the " + region + " gateway exited with " + process.exitValue()
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
                         + " while starting; see " + log);
             }
             try {
@@ -63,24 +63,24 @@ final class GatewayProcess implements AutoCloseable {
                 // not listening yet: the loop waits and asks again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the " + region + " gateway", e);
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
             try {
                 process.waitFor(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the " + region + " gateway", e);
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
         }
-        throw new IllegalStateException("the " + region + " gateway was not healthy within " + timeout + "; see " + log);
+        throw new IllegalStateException(name + " was not healthy within " + timeout + "; see " + log);
     }
 
     URI uri() {
         return uri;
     }
 
-    String region() {
-        return region;
+    String name() {
+        return name;
     }
 
     File log() {
