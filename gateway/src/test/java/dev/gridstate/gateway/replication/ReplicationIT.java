@@ -2,6 +2,7 @@ package dev.gridstate.gateway.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gridstate.gateway.Http;
+import dev.gridstate.gateway.Refusals;
 import dev.gridstate.gateway.TestGateway;
 import dev.gridstate.testkit.RabbitBroker;
 import dev.gridstate.testkit.RedisServer;
@@ -114,10 +115,8 @@ class ReplicationIT {
     void aBrokerCutOffForAWhileIsRepairedByAResync() {
         TcpProxy broker = TcpProxy.to(URI.create(RabbitBroker.shared().uri()).getPort());
         closing.add(broker);
-        URI real = URI.create(RabbitBroker.shared().uri());
-        String viaProxy = real.getScheme() + "://" + real.getRawUserInfo() + "@127.0.0.1:" + broker.port() + real.getRawPath();
         // A tiny outbox: the cut must overflow it, so only a resync can repair central.
-        startGateways(Map.of("rabbitmq.uri", viaProxy, "gateway.replication.buffer-messages", 2,
+        startGateways(Map.of("rabbitmq.uri", viaProxy(broker), "gateway.replication.buffer-messages", 2,
                 "gateway.replication.page-size", 2));
         replicator();
         Map<String, Workload> workloads = workloads();
@@ -137,6 +136,31 @@ class ReplicationIT {
         awaitCentralMatchesEveryRegion(workloads);
         JsonNode status = admin.get("/v1/admin/replication").json();
         assertThat(status.path("lastResync").path("entities").asLong()).as(status.toString()).isPositive();
+    }
+
+    @Test
+    void aDurableChangeThatNeitherCentralNorTheBrokerTakesIsRefusedInTimeAndStillArrives() {
+        TcpProxy broker = TcpProxy.to(URI.create(RabbitBroker.shared().uri()).getPort());
+        closing.add(broker);
+        startGateways(Map.of("rabbitmq.uri", viaProxy(broker), "gateway.replication.write-through-timeout", "1s"));
+        replicator();
+        Http http = gateways.get("eu-west").http();
+        new Workload(http, "eu-west", 3).register(1);
+
+        central.kill();
+        broker.cut();
+        long started = System.nanoTime();
+        Http.Answer frozen = http.asAdmin().put("/v1/admin/nodes/eu-west-n0/flags/freeze", "{\"reason\":\"fraud\"}");
+        long answeredMs = (System.nanoTime() - started) / 1_000_000;
+
+        Refusals.assertClearError(frozen, 503, "not_durable", null);
+        assertThat(answeredMs).as("answered within the write-through timeout, plus a margin").isLessThan(3_000);
+        // The region holds the freeze; its message waits in the gateway and reaches central once both are back.
+        assertThat(http.asAdmin().get("/v1/admin/nodes/eu-west-n0").json().path("flags").has("freeze")).isTrue();
+        broker.restore();
+        central.restart();
+        await("the freeze on central").atMost(CONVERGE)
+                .until(() -> ReplicatedState.flags(central, "eu-west").contains("eu-west-n0:freeze"));
     }
 
     @Test
@@ -163,6 +187,12 @@ class ReplicationIT {
         assertThat(admin.get("/v1/admin/nodes/eu-west-n2").json().path("flags").has("shadow-ban")).isTrue();
         assertThat(admin.get("/v1/admin/subclouds/gold").status()).isEqualTo(200);
         assertThat(http.post("/v1/nodes/eu-west-n4/heartbeat", "{\"state\":\"idle\"}").status()).isEqualTo(200);
+    }
+
+    /** The broker's URI, through {@code proxy}. */
+    private static String viaProxy(TcpProxy proxy) {
+        URI real = URI.create(RabbitBroker.shared().uri());
+        return real.getScheme() + "://" + real.getRawUserInfo() + "@127.0.0.1:" + proxy.port() + real.getRawPath();
     }
 
     private void startGateways(Map<String, Object> extra) {
