@@ -4,15 +4,22 @@
 # Needs wrk (apt-get install wrk). Every run is bounded: DURATION per phase (default 20s).
 # Usage: infra/bench/registry.sh            (NODES=10000 CONNECTIONS=32 DURATION=20s)
 #        REPLICAS=2 infra/bench/registry.sh  also claims through a second gateway replica at once
+#        REPLICATION=off infra/bench/registry.sh  without the change log (to see what it costs)
+# With REPLICATION=on (the default, as in production) the gateway publishes its change log to the
+# broker at RABBITMQ_URI, on this run's own exchange and queue (deleted at the end; no replicator
+# reads them), and writes durable admin state through to a central redis-server of its own.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 NODES=${NODES:-10000}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-20s}
 REPLICAS=${REPLICAS:-1}
+REPLICATION=${REPLICATION:-on}
+PHASES=${PHASES:-heartbeat batch match claim}
+RABBITMQ_URI=${RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672}
 command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-./mvnw -B -q -DskipTests package -pl gateway -am
+./mvnw -B -q -DskipTests package -pl gateway,replication -am
 # shellcheck source=../../.mvn/wrapper/select-jdk.sh
 . .mvn/wrapper/select-jdk.sh
 work=$(mktemp -d)
@@ -25,8 +32,18 @@ free_port() {
   done
 }
 redis_port=$(free_port)
+central_port=$(free_port)
+run_id=bench-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
 gateway_pids=()
-cleanup() { kill "${gateway_pids[@]}" "${redis_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  kill "${gateway_pids[@]}" "${redis_pid:-}" "${central_pid:-}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [ "$REPLICATION" = on ]; then
+    "$JAVA_HOME/bin/java" -cp replication/target/replicator.jar infra/bench/DeleteBrokerNames.java \
+      "$RABBITMQ_URI" "$run_id.changes" "$run_id.changes.bench" || echo "warning: could not delete $run_id.changes*" >&2
+  fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # Throwaway secrets for this run (the gateway refuses to start without them). wrk picks random
@@ -38,12 +55,16 @@ node_token_secret=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 redis_pid=$!
+redis-server --port "$central_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/central.log" 2>&1 &
+central_pid=$!
 bases=()
 for replica in $(seq 1 "$REPLICAS"); do
   http_port=$(free_port)
   GATEWAY_REGION=bench MICRONAUT_SERVER_PORT=$http_port \
   REDIS_SERVERS_REGIONAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
-  REDIS_SERVERS_CENTRAL_URI="redis://127.0.0.1:$redis_port?timeout=500ms" \
+  REDIS_SERVERS_CENTRAL_URI="redis://127.0.0.1:$central_port?timeout=500ms" \
+  GATEWAY_REPLICATION_ENABLED=$([ "$REPLICATION" = on ] && echo true || echo false) RABBITMQ_URI="$RABBITMQ_URI" \
+  GATEWAY_REPLICATION_EXCHANGE="$run_id.changes" GATEWAY_REPLICATION_QUEUE_PREFIX="$run_id.changes." \
   GATEWAY_REGISTRY_HEARTBEAT_TTL=10m \
   GATEWAY_ADMIN_TOKEN="$admin_token" GATEWAY_NODE_TOKEN_SECRET="$node_token_secret" \
   GATEWAY_RATE_LIMIT_LIMIT_FOR_PERIOD=1000000 \
@@ -68,7 +89,7 @@ run_wrk register 10s
 for i in 0 $((NODES / 2)) $((NODES - 1)); do
   curl -sf -o /dev/null "$base/v1/nodes/bench-$i" || { echo "error: bench-$i was not registered" >&2; exit 1; }
 done
-for phase in heartbeat batch match claim; do
+for phase in $PHASES; do
   run_wrk "$phase" "$DURATION"
 done
 
