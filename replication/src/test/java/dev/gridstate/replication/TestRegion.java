@@ -8,6 +8,7 @@ import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.ChangeTopology;
 import dev.gridstate.state.Keys;
+import dev.gridstate.state.ReplicatedState;
 import dev.gridstate.testkit.RabbitBroker;
 import dev.gridstate.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -19,11 +20,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -178,27 +176,7 @@ final class TestRegion implements AutoCloseable {
     }
 
     private Map<String, String> replicated(RedisCommands<String, String> redis) {
-        Map<String, String> all = new TreeMap<>();
-        for (String key : redis.keys(keys.prefix() + "*")) {
-            if (key.equals(keys.clock()) || key.startsWith(keys.prefix() + "repl:")) {
-                continue;
-            }
-            String value = switch (redis.type(key)) {
-                case "hash" -> withoutClaim(redis.hgetall(key)).toString();
-                case "zset" -> redis.zrangeWithScores(key, 0, -1).toString();
-                case "set" -> new TreeSet<>(redis.smembers(key)).toString();
-                case "string" -> redis.get(key);
-                default -> Base64.getEncoder().encodeToString(redis.dump(key));
-            };
-            all.put(key, value);
-        }
-        return all;
-    }
-
-    private static Map<String, String> withoutClaim(Map<String, String> hash) {
-        Map<String, String> copy = new TreeMap<>(hash);
-        copy.remove("claim");
-        return copy;
+        return ReplicatedState.of(redis, keys);
     }
 
     @Override

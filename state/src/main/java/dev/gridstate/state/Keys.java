@@ -42,9 +42,11 @@ public final class Keys {
     static final String SUBCLOUD_CHANGES = "subcloud-changes";
     static final String CLOCK = "clock";
     static final String EPOCH = "epoch";
-    static final String VERSIONS = "repl:versions";
-    static final String APPLIED = "repl:applied";
-    static final String RESYNC_SEEN = "repl:seen:";
+    /** Replication's own bookkeeping, never replicated itself. */
+    static final String REPLICATION = "repl:";
+    static final String VERSIONS = REPLICATION + "versions";
+    static final String APPLIED = REPLICATION + "applied";
+    static final String RESYNC_SEEN = REPLICATION + "seen:";
 
     private final String region;
     private final String prefix;

@@ -12,13 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -215,30 +212,7 @@ class ChangeLogIT {
         }
     }
 
-    /** The keys replication is responsible for, with their values; clock and bookkeeping are left out. */
     private static Map<String, String> replicated(RedisServer server) {
-        RedisCommands<String, String> redis = server.commands();
-        Predicate<String> bookkeeping = key -> key.equals(KEYS.clock()) || key.startsWith(KEYS.prefix() + "repl:");
-        Map<String, String> all = new TreeMap<>();
-        for (String key : redis.keys(KEYS.prefix() + "*")) {
-            if (bookkeeping.test(key)) {
-                continue;
-            }
-            String value = switch (redis.type(key)) {
-                case "hash" -> new TreeMap<>(withoutClaim(redis.hgetall(key))).toString();
-                case "zset" -> redis.zrangeWithScores(key, 0, -1).toString();
-                case "set" -> new java.util.TreeSet<>(redis.smembers(key)).toString();
-                case "string" -> redis.get(key);
-                default -> Base64.getEncoder().encodeToString(redis.dump(key));
-            };
-            all.put(key, value);
-        }
-        return all;
-    }
-
-    private static Map<String, String> withoutClaim(Map<String, String> hash) {
-        Map<String, String> copy = new TreeMap<>(hash);
-        copy.remove("claim");
-        return copy;
+        return ReplicatedState.of(server.commands(), KEYS);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.Refusals;
 import dev.gridstate.gateway.TestGateway;
+import dev.gridstate.state.Keys;
+import dev.gridstate.state.ReplicatedState;
 import dev.gridstate.testkit.RabbitBroker;
 import dev.gridstate.testkit.RedisServer;
 import dev.gridstate.testkit.TcpProxy;
@@ -160,7 +162,7 @@ class ReplicationIT {
         broker.restore();
         central.restart();
         await("the freeze on central").atMost(CONVERGE)
-                .until(() -> ReplicatedState.flags(central, "eu-west").contains("eu-west-n0:freeze"));
+                .until(() -> RegionContents.flags(central, "eu-west").contains("eu-west-n0:freeze"));
     }
 
     @Test
@@ -176,17 +178,21 @@ class ReplicationIT {
         assertThat(admin.put("/v1/admin/subclouds/gold", "{\"name\":\"Gold\",\"members\":[\"eu-west-n3\"],\"clients\":[\"acme\"]}")
                 .status()).isEqualTo(201);
         RedisServer regional = regionals.get("eu-west");
-        await().atMost(CONVERGE).until(() -> ReplicatedState.nodes(central, "eu-west").equals(workload.nodes()));
-        Map<String, String> before = ReplicatedState.of(regional, "eu-west");
+        await().atMost(CONVERGE).until(() -> RegionContents.nodes(central, "eu-west").equals(workload.nodes()));
+        Map<String, String> before = replicated(regional, "eu-west");
 
         regional.flushAll();
 
         await("the region refilled from central").atMost(CONVERGE)
-                .until(() -> ReplicatedState.of(regional, "eu-west").equals(before));
+                .until(() -> replicated(regional, "eu-west").equals(before));
         assertThat(admin.get("/v1/admin/nodes/eu-west-n1").json().path("flags").has("freeze")).isTrue();
         assertThat(admin.get("/v1/admin/nodes/eu-west-n2").json().path("flags").has("shadow-ban")).isTrue();
         assertThat(admin.get("/v1/admin/subclouds/gold").status()).isEqualTo(200);
         assertThat(http.post("/v1/nodes/eu-west-n4/heartbeat", "{\"state\":\"idle\"}").status()).isEqualTo(200);
+    }
+
+    private static Map<String, String> replicated(RedisServer server, String region) {
+        return ReplicatedState.of(server.commands(), new Keys(region));
     }
 
     /** The broker's URI, through {@code proxy}. */
@@ -224,12 +230,12 @@ class ReplicationIT {
         for (String region : REGIONS) {
             RedisServer regional = regionals.get(region);
             await("central equal to region " + region).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(ReplicatedState.of(central, region))
-                            .isEqualTo(ReplicatedState.of(regional, region)));
+                    .untilAsserted(() -> assertThat(replicated(central, region))
+                            .isEqualTo(replicated(regional, region)));
             Workload model = workloads.get(region);
-            assertThat(ReplicatedState.nodes(central, region)).isEqualTo(model.nodes());
-            assertThat(ReplicatedState.flags(central, region)).isEqualTo(model.flags());
-            assertThat(ReplicatedState.subclouds(central, region)).isEqualTo(model.subclouds());
+            assertThat(RegionContents.nodes(central, region)).isEqualTo(model.nodes());
+            assertThat(RegionContents.flags(central, region)).isEqualTo(model.flags());
+            assertThat(RegionContents.subclouds(central, region)).isEqualTo(model.subclouds());
         }
     }
 }
