@@ -1,6 +1,7 @@
 package dev.gridstate.local;
 
 import dev.gridstate.agent.sim.SimulatedFleet;
+import dev.gridstate.testkit.JarProcess;
 import dev.gridstate.testkit.RabbitBroker;
 import dev.gridstate.testkit.RedisServer;
 import picocli.CommandLine;
@@ -104,18 +105,18 @@ public final class LocalTopology implements Runnable {
         String queueBase = RabbitBroker.shared().uniqueName("local-changes-q");
         String queuePrefix = queueBase + ".";
         REGIONS.forEach(region -> RabbitBroker.shared().derivedName(queueBase, "." + region));
-        ServiceProcess replicator = keep(ServiceProcess.start(replicatorJar, "replicator", replicatorPort, Map.of(
+        JarProcess replicator = keep(JarProcess.start(replicatorJar, "replicator", replicatorPort, Map.of(
                 "REDIS_SERVERS_CENTRAL_URI", central.uri(),
                 "RABBITMQ_URI", rabbit,
                 "REPLICATION_REGIONS", String.join(",", REGIONS),
                 "REPLICATION_EXCHANGE", exchange,
-                "REPLICATION_QUEUE_PREFIX", queuePrefix), logs));
+                "REPLICATION_QUEUE_PREFIX", queuePrefix), List.of(), logs.resolve("replicator.log")));
         var builder = SimulatedFleet.builder().nodesPerRegion(nodes);
         StringBuilder summary = new StringBuilder();
         for (int i = 0; i < REGIONS.size(); i++) {
             String region = REGIONS.get(i);
             RedisServer regional = keep(RedisServer.startRegional());
-            ServiceProcess gateway = keep(ServiceProcess.start(gatewayJar, "gateway-" + region, port + i, Map.of(
+            JarProcess gateway = keep(JarProcess.start(gatewayJar, "gateway-" + region, port + i, Map.of(
                     "GATEWAY_REGION", region,
                     "GATEWAY_REPLICATION_EXCHANGE", exchange,
                     "GATEWAY_REPLICATION_QUEUE_PREFIX", queuePrefix,
@@ -123,12 +124,12 @@ public final class LocalTopology implements Runnable {
                     "REDIS_SERVERS_CENTRAL_URI", central.uri() + "?timeout=500ms",
                     "RABBITMQ_URI", rabbit,
                     "GATEWAY_ADMIN_TOKEN", adminToken,
-                    "GATEWAY_NODE_TOKEN_SECRET", nodeTokenSecret), logs));
-            gateway.awaitHealthy(Duration.ofSeconds(60));
+                    "GATEWAY_NODE_TOKEN_SECRET", nodeTokenSecret), List.of(), logs.resolve("gateway-" + region + ".log")));
+            gateway.awaitAnswer("/health", Duration.ofSeconds(60));
             builder.region(region, List.of(gateway.uri()));
             summary.append(String.format("  %-8s gateway  %s   (Redis %s, log %s)%n", region, gateway.uri(), regional.uri(), gateway.log()));
         }
-        replicator.awaitHealthy(Duration.ofSeconds(60));
+        replicator.awaitAnswer("/health", Duration.ofSeconds(60));
         SimulatedFleet started = keep(builder.build());
         started.start();
         URI first = URI.create("http://127.0.0.1:" + port);
