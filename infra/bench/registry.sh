@@ -23,17 +23,10 @@ command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk"
 # shellcheck source=../../.mvn/wrapper/select-jdk.sh
 . .mvn/wrapper/select-jdk.sh
 work=$(mktemp -d)
-# A port nothing answers on (bash's /dev/tcp connect fails): good enough for a bench run.
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+# shellcheck source=lib.sh
+. infra/bench/lib.sh
 redis_port=$(free_port)
 central_port=$(free_port)
-run_id=bench-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
 gateway_pids=()
 cleanup() {
   kill "${gateway_pids[@]}" "${redis_pid:-}" "${central_pid:-}" 2>/dev/null || true
@@ -48,8 +41,8 @@ trap cleanup EXIT
 
 # Throwaway secrets for this run (the gateway refuses to start without them). wrk picks random
 # nodes, so some get many beats a second: lift the per-node heartbeat budget, it is not measured here.
-admin_token=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
-node_token_secret=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
+admin_token=$(secret)
+node_token_secret=$(secret)
 # The heartbeat scripts send each node's token, derived from the secret as the gateway does.
 "$JAVA_HOME/bin/java" infra/bench/NodeTokensLua.java "$node_token_secret" bench "$NODES" >"$work/tokens.lua"
 

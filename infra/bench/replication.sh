@@ -22,14 +22,8 @@ command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk"
 # shellcheck source=../../.mvn/wrapper/select-jdk.sh
 . .mvn/wrapper/select-jdk.sh
 work=$(mktemp -d)
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
-run_id=bench-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# shellcheck source=lib.sh
+. infra/bench/lib.sh
 exchange=$run_id.changes
 queue_prefix=$run_id.changes.
 pids=()
@@ -43,8 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-admin_token=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
-node_token_secret=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
+admin_token=$(secret)
+node_token_secret=$(secret)
 "$JAVA_HOME/bin/java" infra/bench/NodeTokensLua.java "$node_token_secret" bench "$NODES" >"$work/tokens.lua"
 
 regional_port=$(free_port)
