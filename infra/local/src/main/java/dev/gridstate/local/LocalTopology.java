@@ -136,12 +136,13 @@ public final class LocalTopology implements Runnable {
         System.out.printf("%nLocal topology is up. Ctrl-C stops everything.%n%n%s"
                         + "  central  Redis    %s (AOF + RDB)%n"
                         + "  replicator        %s/v1/replication   (log %s)%n"
+                        + "  change log        exchange %s, queue per region %s<region>%n"
                         + "  RabbitMQ          %s%n"
                         + "  fleet             %d simulated nodes per region%n"
                         + "  admin token       %s (this run only, both regions)%n%n"
                         + "Try:%n  curl %s/health%n  curl '%s/v1/nodes?model=llama-3-8b&limit=5'%n  curl %s/v1/nodes/%s%n"
                         + "  curl -H 'Authorization: Bearer %s' %s/v1/admin/replication%n%n",
-                summary, central.uri(), replicator.uri(), replicator.log(), rabbit.replaceAll("//[^@]*@", "//"), nodes, adminToken,
+                summary, central.uri(), replicator.uri(), replicator.log(), exchange, queuePrefix, rabbit.replaceAll("//[^@]*@", "//"), nodes, adminToken,
                 first, first, first, started.nodeIds().get(0), adminToken, first);
     }
 
@@ -164,6 +165,12 @@ public final class LocalTopology implements Runnable {
             } catch (Exception e) {
                 System.err.println("could not stop " + resource + ": " + e);
             }
+        }
+        // Only now that nothing would declare them again: this run's exchange and queues.
+        try {
+            RabbitBroker.shared().deleteNamesHandedOut();
+        } catch (RuntimeException e) {
+            System.err.println("could not delete this run's exchange and queues: " + e);
         }
         System.out.println("Stopped.");
     }

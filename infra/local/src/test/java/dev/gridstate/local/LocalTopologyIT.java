@@ -1,6 +1,9 @@
 package dev.gridstate.local;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import dev.gridstate.testkit.Ports;
+import dev.gridstate.testkit.RabbitBroker;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +41,14 @@ class LocalTopologyIT {
     private static final int NODES = 25;
     private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
     private static final Pattern APPLIED = Pattern.compile("\"appliedMessages\":(\\d+)");
+    private static final Pattern CHANGE_LOG = Pattern.compile("exchange (\\S+), queue per region (\\S+)<region>");
     private static final Pattern ADMIN_TOKEN = Pattern.compile("admin token\\s+(\\S+)");
 
     @Test
     @DisplayName("the packaged local topology brings up two gateways with a live fleet in each, and Ctrl-C stops every process")
     void shouldRunAndStopCleanly(@TempDir Path work) throws Exception {
+        String exchange;
+        String queue;
         int port = twoFreePorts();
         int replicatorPort = Ports.freePort();
         Process topology = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
@@ -60,6 +66,10 @@ class LocalTopologyIT {
             assertThat(topology.isAlive()).as(String.join("\n", output)).isTrue();
             String adminToken = output.stream().map(ADMIN_TOKEN::matcher).filter(Matcher::find)
                     .map(m -> m.group(1)).findFirst().orElseThrow();
+            Matcher changeLog = output.stream().map(CHANGE_LOG::matcher).filter(Matcher::find).findFirst().orElseThrow();
+            exchange = changeLog.group(1);
+            queue = changeLog.group(2) + "eu-west";
+            assertThat(brokerHas(exchange, queue)).as("the run's exchange and queue while it runs").isTrue();
 
             for (int p : new int[]{port, port + 1}) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> onlineNodes(p) == NODES);
@@ -80,10 +90,28 @@ class LocalTopologyIT {
         reader.join(Duration.ofSeconds(5));
 
         assertThat(output).anyMatch(l -> l.contains("Stopped."));
+        assertThat(brokerHas(exchange, null)).as("exchange " + exchange + " deleted at stop").isFalse();
+        assertThat(brokerHas(null, queue)).as("queue " + queue + " deleted at stop").isFalse();
         for (int p : new int[]{port, port + 1, replicatorPort}) {
             assertThatThrownBy(() -> status("http://127.0.0.1:" + p + "/health", null)).hasCauseInstanceOf(ConnectException.class);
         }
         assertThat(work.resolve("logs/gateway-eu-west.log")).isNotEmptyFile();
+    }
+
+    /** Whether the broker has the exchange and the queue (each only if not null). */
+    private static boolean brokerHas(String exchange, String queue) throws Exception {
+        try (Connection connection = RabbitBroker.shared().connectionFactory().newConnection();
+             Channel channel = connection.createChannel()) {
+            if (exchange != null) {
+                channel.exchangeDeclarePassive(exchange);
+            }
+            if (queue != null) {
+                channel.queueDeclarePassive(queue);
+            }
+            return true;
+        } catch (IOException absent) {
+            return false;
+        }
     }
 
     /** Messages the replicator applied, over every region it serves. */
