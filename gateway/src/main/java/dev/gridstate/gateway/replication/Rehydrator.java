@@ -47,6 +47,7 @@ public class Rehydrator {
     private final Counter refills;
     private ScheduledExecutorService executor;
     private volatile boolean regionalDown;
+    private long lastRefillWarning;
 
     Rehydrator(ReplicationSettings settings, Keys keys,
                @Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
@@ -110,7 +111,12 @@ public class Rehydrator {
             LOG.info("region {}: the regional Redis held no epoch marker; refilled {} entities from central ({} were newer here) in {} ms",
                     keys.region(), written[0], written[1], System.currentTimeMillis() - started);
         } catch (RuntimeException e) {
-            LOG.warn("region {}: refill from central failed, trying again: {}", keys.region(), e.toString());
+            long now = System.currentTimeMillis();
+            if (now - lastRefillWarning >= 30_000) {
+                lastRefillWarning = now;
+                LOG.warn("region {}: the regional Redis holds no epoch marker and the refill from central failed; "
+                        + "trying again every {}: {}", keys.region(), settings.emptyCheckInterval(), e.toString());
+            }
             try {
                 if (FILLING.equals(regional.get(keys.epoch()))) {
                     regional.del(keys.epoch());

@@ -1,31 +1,72 @@
 package dev.gridstate.gateway.store;
 
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Named;
-import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The connection to central, made on first use rather than at start-up: a gateway starts and
- * serves its region while central is down, and connects once central answers.
+ * The connection to central, made in the background rather than at start-up or on a caller's
+ * thread: a gateway starts and serves its region while central is down, and no request or Redis
+ * I/O thread ever waits for central to accept a connection. Until the first connection is made,
+ * callers get a {@link RedisConnectionException} at once; after it, Lettuce reconnects by itself.
  */
-@Singleton
+@Context
 public class CentralRedis {
 
-    private final BeanProvider<StatefulRedisConnection<String, String>> connection;
+    private static final Logger LOG = LoggerFactory.getLogger(CentralRedis.class);
 
-    CentralRedis(@Named("central") BeanProvider<StatefulRedisConnection<String, String>> connection) {
-        this.connection = connection;
+    private final BeanProvider<StatefulRedisConnection<String, String>> provider;
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private volatile StatefulRedisConnection<String, String> connection;
+
+    CentralRedis(@Named("central") BeanProvider<StatefulRedisConnection<String, String>> provider) {
+        this.provider = provider;
     }
 
-    /** Throws a Lettuce {@code RedisConnectionException} while central cannot be reached. */
+    @PostConstruct
+    void start() {
+        connectInBackground();
+    }
+
     public RedisAsyncCommands<String, String> async() {
-        return connection.get().async();
+        return connection().async();
     }
 
     public RedisCommands<String, String> sync() {
-        return connection.get().sync();
+        return connection().sync();
+    }
+
+    private StatefulRedisConnection<String, String> connection() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            return c;
+        }
+        connectInBackground();
+        throw new RedisConnectionException("central Redis is not connected (yet); connecting in the background");
+    }
+
+    private void connectInBackground() {
+        if (!connecting.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("central-connect").start(() -> {
+            try {
+                connection = provider.get();
+                LOG.info("connected to central Redis");
+            } catch (RuntimeException e) {
+                LOG.debug("central Redis not reachable yet: {}", e.toString());
+            } finally {
+                connecting.set(false);
+            }
+        });
     }
 }
