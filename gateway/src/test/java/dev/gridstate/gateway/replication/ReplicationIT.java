@@ -11,6 +11,8 @@ import dev.gridstate.testkit.RedisServer;
 import dev.gridstate.testkit.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ReplicationIT {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationIT.class);
     private static final List<String> REGIONS = List.of("eu-west", "us-east");
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
@@ -106,7 +109,10 @@ class ReplicationIT {
                     JsonNode eu = first.region("eu-west");
                     return eu.path("appliedMessages").asLong() > 0 && eu.path("waiting").asLong() > 0;
                 });
+        JsonNode atKill = first.region("eu-west");
         first.kill();
+        LOG.info("replicator killed with {} message(s) of eu-west applied and {} waiting",
+                atKill.path("appliedMessages").asLong(), atKill.path("waiting").asLong());
         workloads.values().forEach(w -> w.steps(20));
         replicator();
 
@@ -131,13 +137,15 @@ class ReplicationIT {
         workloads.values().forEach(w -> w.steps(60));
         long answeredForMs = (System.nanoTime() - cutAt) / 1_000_000;
         Http admin = gateways.get("eu-west").http().asAdmin();
-        assertThat(admin.get("/v1/admin/replication").json().path("droppedMessages").asLong())
-                .as("messages dropped during the %d ms cut", answeredForMs).isPositive();
+        long dropped = admin.get("/v1/admin/replication").json().path("droppedMessages").asLong();
+        assertThat(dropped).as("messages dropped during the %d ms cut", answeredForMs).isPositive();
         broker.restore();
 
         awaitCentralMatchesEveryRegion(workloads);
         JsonNode status = admin.get("/v1/admin/replication").json();
         assertThat(status.path("lastResync").path("entities").asLong()).as(status.toString()).isPositive();
+        LOG.info("broker cut for {} ms of answered requests: eu-west dropped {} message(s); its resync sent {}",
+                answeredForMs, dropped, status.path("lastResync"));
     }
 
     @Test
@@ -157,6 +165,7 @@ class ReplicationIT {
 
         Refusals.assertClearError(frozen, 503, "not_durable", null);
         assertThat(answeredMs).as("answered within the write-through timeout, plus a margin").isLessThan(3_000);
+        LOG.info("a freeze with central and the broker both away was answered 503 in {} ms", answeredMs);
         // The region holds the freeze; its message waits in the gateway and reaches central once both are back.
         assertThat(http.asAdmin().get("/v1/admin/nodes/eu-west-n0").json().path("flags").has("freeze")).isTrue();
         broker.restore();
@@ -183,8 +192,11 @@ class ReplicationIT {
 
         regional.flushAll();
 
-        await("the region refilled from central").atMost(CONVERGE)
+        long flushed = System.nanoTime();
+        await("the region refilled from central").atMost(CONVERGE).pollInterval(Duration.ofMillis(50))
                 .until(() -> replicated(regional, "eu-west").equals(before));
+        LOG.info("flushed region refilled from central ({} keys) in {} ms", before.size(),
+                (System.nanoTime() - flushed) / 1_000_000);
         assertThat(admin.get("/v1/admin/nodes/eu-west-n1").json().path("flags").has("freeze")).isTrue();
         assertThat(admin.get("/v1/admin/nodes/eu-west-n2").json().path("flags").has("shadow-ban")).isTrue();
         assertThat(admin.get("/v1/admin/subclouds/gold").status()).isEqualTo(200);
@@ -227,6 +239,7 @@ class ReplicationIT {
 
     /** Central holds exactly what each region holds, keys and values, and what the workload's model says. */
     private void awaitCentralMatchesEveryRegion(Map<String, Workload> workloads) {
+        long started = System.nanoTime();
         for (String region : REGIONS) {
             RedisServer regional = regionals.get(region);
             await("central equal to region " + region).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
@@ -236,6 +249,8 @@ class ReplicationIT {
             assertThat(RegionContents.nodes(central, region)).isEqualTo(model.nodes());
             assertThat(RegionContents.flags(central, region)).isEqualTo(model.flags());
             assertThat(RegionContents.subclouds(central, region)).isEqualTo(model.subclouds());
+            LOG.info("central equal to {} ({} keys) {} ms after the workload", region, replicated(central, region).size(),
+                    (System.nanoTime() - started) / 1_000_000);
         }
     }
 }
