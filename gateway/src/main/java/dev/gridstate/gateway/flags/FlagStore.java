@@ -2,9 +2,9 @@ package dev.gridstate.gateway.flags;
 
 import dev.gridstate.gateway.replication.ChangeTracker;
 import dev.gridstate.gateway.replication.Durability;
+import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
-import dev.gridstate.gateway.store.StateStore;
 import io.lettuce.core.ScriptOutputType;
 import jakarta.inject.Singleton;
 

@@ -2,10 +2,10 @@ package dev.gridstate.gateway.flags;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.gridstate.state.Keys;
-import dev.gridstate.state.LuaScript;
 import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.gateway.store.StoredJson;
+import dev.gridstate.state.Keys;
+import dev.gridstate.state.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;

@@ -1,9 +1,9 @@
 package dev.gridstate.gateway.registry;
 
 import dev.gridstate.gateway.replication.ChangeTracker;
+import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
-import dev.gridstate.gateway.store.StateStore;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;

@@ -1,10 +1,10 @@
 package dev.gridstate.gateway.replication;
 
 import dev.gridstate.state.ChangeMessage;
-import io.micronaut.context.annotation.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package dev.gridstate.gateway.routing;
 
 import dev.gridstate.gateway.registry.RegistrySettings;
+import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
-import dev.gridstate.gateway.store.StateStore;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;

@@ -1,9 +1,9 @@
 package dev.gridstate.gateway.subcloud;
 
 import dev.gridstate.gateway.replication.Durability;
+import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
-import dev.gridstate.gateway.store.StateStore;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
