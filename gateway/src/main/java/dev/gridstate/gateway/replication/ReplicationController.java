@@ -18,6 +18,7 @@ import jakarta.inject.Named;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -98,6 +99,13 @@ class ReplicationController {
             return HttpResponse.accepted().body(resync.run());
         } catch (Resync.Busy e) {
             throw new ApiException(HttpStatus.CONFLICT, "resync_running", e.getMessage(), null);
+        } catch (RuntimeException e) {
+            // The regional Redis did not answer, or the outbox stayed full: nothing was deleted on
+            // central, since only a resync's closing message deletes.
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "resync_failed",
+                    "the resync stopped before it was complete (" + cause.getMessage() + "); central is unchanged "
+                            + "by it, and it can be asked for again", null);
         }
     }
 }

@@ -175,6 +175,39 @@ class ReplicationIT {
     }
 
     @Test
+    void aResyncOnDemandRepairsWhatTheChangeLogNeverCarried() {
+        startGateways(Map.of());
+        replicator();
+        Http http = gateways.get("eu-west").http();
+        Workload workload = new Workload(http, "eu-west", 5);
+        workload.register(5);
+        await().atMost(CONVERGE).until(() -> RegionContents.nodes(central, "eu-west").equals(workload.nodes()));
+        // Changes behind the gateways' back: no change log carries them.
+        Keys keys = new Keys("eu-west");
+        RedisServer regional = regionals.get("eu-west");
+        // n0 leaves the way the deregister script does it, record, liveness and every index.
+        regional.commands().del(keys.node("eu-west-n0"));
+        for (String sorted : List.of(keys.online(), keys.freeMemory(), keys.model("llama-3-8b"),
+                keys.modelVersion("llama-3-8b", "q4"), keys.ready("llama-3-8b"), keys.readyVersion("llama-3-8b", "q4"))) {
+            regional.commands().zrem(sorted, "eu-west-n0");
+        }
+        regional.commands().srem(keys.label("tier", "gold"), "eu-west-n0");
+        regional.commands().hset(keys.node("eu-west-n1"), "state", "busy");
+
+        assertThat(http.post("/v1/admin/replication/resync", "").status()).isEqualTo(401);
+        Http.Answer resync = http.asAdmin().post("/v1/admin/replication/resync", "");
+
+        assertThat(resync.status()).as(resync.body()).isEqualTo(202);
+        assertThat(resync.json().path("entities").asLong()).isEqualTo(4);
+        await("central repaired by the resync").atMost(CONVERGE)
+                .untilAsserted(() -> assertThat(replicated(central, "eu-west")).isEqualTo(replicated(regional, "eu-west")));
+        assertThat(RegionContents.nodes(central, "eu-west")).doesNotContain("eu-west-n0");
+        assertThat(central.commands().hget(keys.node("eu-west-n1"), "state")).isEqualTo("busy");
+        assertThat(http.asAdmin().get("/v1/admin/replication").json().path("lastResync").path("id").asText())
+                .isEqualTo(resync.json().path("id").asText());
+    }
+
+    @Test
     void aFlushedRegionGetsItsFlagsSubcloudsAndNodesBackFromCentral() {
         startGateways(Map.of());
         replicator();
