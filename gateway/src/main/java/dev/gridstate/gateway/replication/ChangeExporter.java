@@ -45,8 +45,13 @@ public class ChangeExporter {
     private ScheduledExecutorService executor;
     private long lastFailureLog;
 
+    /**
+     * {@code publisher} is here for the order of shutdown: a bean is stopped before those it
+     * depends on, so this exporter's last flush reaches the outbox while the publisher still sends.
+     */
     ChangeExporter(ReplicationSettings settings, ChangeTracker tracker, Outbox outbox, Keys keys,
-                   @Named("regional") StatefulRedisConnection<String, String> regional, MeterRegistry metrics) {
+                   @Named("regional") StatefulRedisConnection<String, String> regional, MeterRegistry metrics,
+                   @SuppressWarnings("unused") ChangePublisher publisher) {
         this.settings = settings;
         this.tracker = tracker;
         this.outbox = outbox;
@@ -70,11 +75,24 @@ public class ChangeExporter {
         executor.scheduleWithFixedDelay(() -> flush(tracker.takeHeartbeats()), window, window, TimeUnit.MILLISECONDS);
     }
 
+    /** Exports what is still marked, once, before the gateway stops: a rolling restart loses no change. */
     @PreDestroy
     void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
+        if (executor == null) {
+            return;
         }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(EXPORT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        flush(tracker.takeChanges());
+        flush(tracker.takeHeartbeats());
     }
 
     private void flush(Map<String, Long> taken) {

@@ -37,6 +37,8 @@ public class ChangePublisher {
     private static final int BATCH = 128;
     private static final long MAX_BACKOFF_MS = 2_000;
     private static final long LOG_EVERY_MS = 10_000;
+    /** How long a stopping gateway keeps sending what is already in its outbox. */
+    private static final long DRAIN_MS = 5_000;
 
     private final ReplicationSettings settings;
     private final Outbox outbox;
@@ -48,6 +50,7 @@ public class ChangePublisher {
     private final AtomicLong lastConfirmedAt = new AtomicLong();
     private volatile boolean connected;
     private volatile boolean running;
+    private volatile int sending;
     private Thread thread;
     private Connection connection;
     private Channel channel;
@@ -88,8 +91,26 @@ public class ChangePublisher {
         thread = Thread.ofPlatform().name("change-publisher").daemon().start(this::run);
     }
 
+    /**
+     * Sends what is in the outbox first, for up to {@value #DRAIN_MS} ms while the broker takes it,
+     * so a gateway stopped in a rolling restart leaves no change behind for the next resync.
+     */
     @PreDestroy
     void stop() {
+        long deadline = System.currentTimeMillis() + DRAIN_MS;
+        while (thread != null && thread.isAlive() && connected && (outbox.size() > 0 || sending > 0)
+                && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (outbox.size() > 0 || sending > 0) {
+            LOG.warn("change log: stopping with {} message(s) not confirmed by the broker; the next resync repairs central",
+                    outbox.size() + sending);
+        }
         running = false;
         if (thread != null) {
             thread.interrupt();
@@ -122,12 +143,14 @@ public class ChangePublisher {
                     }
                     batch.add(first);
                     outbox.drainTo(batch, BATCH - 1);
+                    sending = batch.size();
                 }
                 publish(batch);
                 batch.forEach(o -> o.confirmed().complete(null));
                 published.increment(batch.size());
                 lastConfirmedAt.set(System.currentTimeMillis());
                 batch.clear();
+                sending = 0;
                 backoff = 50;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

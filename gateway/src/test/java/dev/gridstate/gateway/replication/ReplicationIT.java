@@ -208,6 +208,20 @@ class ReplicationIT {
     }
 
     @Test
+    void aGatewayStoppedRightAfterAChangeStillDeliversIt() {
+        // A flush interval far longer than the test: only the stop's last flush can send the change.
+        startGateways(Map.of("gateway.replication.flush-interval", "1h"));
+        replicator();
+        Workload workload = new Workload(gateways.get("eu-west").http(), "eu-west", 9);
+        workload.register(3);
+
+        gateways.remove("eu-west").close();
+
+        await("the registrations on central").atMost(CONVERGE)
+                .until(() -> RegionContents.nodes(central, "eu-west").equals(workload.nodes()));
+    }
+
+    @Test
     void aFlushedRegionGetsItsFlagsSubcloudsAndNodesBackFromCentral() {
         startGateways(Map.of());
         replicator();
