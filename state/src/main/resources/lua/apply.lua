@@ -62,7 +62,26 @@ local function hset_all(key, rec)
   if #args > 0 then redis.call('HSET', key, unpack(args)) end
 end
 
+-- True when the node is online here and the record names the same index keys: then its set
+-- memberships are already right and its sorted indexes only need a new score.
+local function stays_indexed(key, id, e)
+  if type(e.rec) ~= 'table' or not e.deadline or not redis.call('ZSCORE', tag .. K.online, id) then return false end
+  local ix = redis.call('HMGET', key, 'zix', 'six', 'rix')
+  return ix[1] == e.rec.zix and ix[2] == e.rec.six and ix[3] == e.rec.rix
+end
+
 local function put_node(key, id, e)
+  if stays_indexed(key, id, e) then
+    -- The common case, a heartbeat: nothing is taken out of an index and put back.
+    redis.call('DEL', key, tag .. K.disc .. id)
+    hset_all(key, e.rec)
+    if e.expireAt then redis.call('PEXPIREAT', key, e.expireAt) end
+    if e.disc and e.discAt then redis.call('SET', tag .. K.disc .. id, e.disc, 'PXAT', e.discAt) end
+    redis.call('ZADD', tag .. K.online, e.deadline, id)
+    rescore(key, id, e.rec.free)
+    sync_ready(tag, key, id, now)
+    return
+  end
   if redis.call('EXISTS', key) == 1 then unindex(key, id) end
   redis.call('ZREM', tag .. K.online, id)
   redis.call('DEL', key, tag .. K.disc .. id)

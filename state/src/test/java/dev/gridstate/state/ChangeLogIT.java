@@ -78,6 +78,21 @@ class ChangeLogIT {
     }
 
     @Test
+    void aHeartbeatOfAnOnlineNodeMovesItsScoresAndKeepsCentralEqual() {
+        registerNode("n1", "gpu-a");
+        apply(ChangeLog.Mode.NEWEST_WINS, message(allEntities()));
+        // A heartbeat: new free memory, state and deadline, the same indexes.
+        regional.hset(KEYS.node("n1"), Map.of("free", "40", "state", "busy"));
+        regional.zadd(KEYS.model("m"), 40, "n1");
+        regional.zadd(KEYS.online(), System.currentTimeMillis() + 90_000, "n1");
+
+        apply(ChangeLog.Mode.NEWEST_WINS, message(allEntities()));
+
+        assertThat(replicated(centralServer)).isEqualTo(replicated(regionalServer));
+        assertThat(centralServer.commands().zscore(KEYS.model("m"), "n1")).isEqualTo(40.0);
+    }
+
+    @Test
     void anOlderOrReplayedMessageChangesNothing() {
         registerNode("n1", "gpu-a");
         String first = message(allEntities());
