@@ -5,8 +5,11 @@
 -- held for it, so a replayed or older message changes nothing; versions are kept, deletions
 -- included. Mode `fill` (a regional Redis that came back empty): an entity is written only if
 -- it is absent here, so anything written since the loss wins, and deletions are skipped.
--- A resync's pages record the entities they showed; its closing message (done) deletes every
--- entity older than the resync that it did not show: the deletions the change log missed.
+-- A resync's pages record the entities they showed and their own numbers; its closing message
+-- (done) deletes every entity older than the resync that no page showed, the deletions the
+-- change log missed, but only when every page it announces has been recorded. So a closing
+-- message applied again (redelivered after a crash), or one whose pages were lost or expired,
+-- deletes nothing.
 -- Every message is checked before anything is written. Returns {applied, unchanged, newest version}.
 local versions, clock, applied_key, mode = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 local tag = tag_of(versions)
@@ -39,8 +42,14 @@ for i = 2, #ARGV do
     return redis.error_reply('message ' .. (i - 1) .. ' is for region ' .. tostring(m.region) .. ', not ' .. region)
   end
   if not tonumber(m.v) then return redis.error_reply('message ' .. (i - 1) .. ' has no version') end
-  if m.resync ~= nil and (type(m.resync) ~= 'string' or not string.match(m.resync, '^[%w-]+$')) then
-    return redis.error_reply('message ' .. (i - 1) .. ' has a bad resync id')
+  if m.resync ~= nil then
+    if type(m.resync) ~= 'string' or not string.match(m.resync, '^[%w-]+$') then
+      return redis.error_reply('message ' .. (i - 1) .. ' has a bad resync id')
+    end
+    local n = m.done and m.pages or m.page
+    if type(n) ~= 'number' or n < 0 or n ~= math.floor(n) then
+      return redis.error_reply('message ' .. (i - 1) .. ' is a resync message without its page number or count')
+    end
   end
   if m.changes ~= nil and type(m.changes) ~= 'table' then
     return redis.error_reply('message ' .. (i - 1) .. ' has changes that are not a list')
@@ -166,20 +175,25 @@ for _, m in ipairs(messages) do
   end
   if mode == 'lww' and m.resync then
     local seen = tag .. K.seen .. m.resync
+    local pages = seen .. ':pages'
     if m.done then
-      local all = redis.call('HGETALL', versions)
-      for i = 1, #all, 2 do
-        local k = all[i]
-        if tonumber(all[i + 1]) < v and redis.call('SISMEMBER', seen, k) == 0 and redis.call('EXISTS', k) == 1 then
-          put({k = k})
-          redis.call('HSET', versions, k, vs)
-          applied = applied + 1
+      if redis.call('SCARD', pages) == m.pages then
+        local all = redis.call('HGETALL', versions)
+        for i = 1, #all, 2 do
+          local k = all[i]
+          if tonumber(all[i + 1]) < v and redis.call('SISMEMBER', seen, k) == 0 and redis.call('EXISTS', k) == 1 then
+            put({k = k})
+            redis.call('HSET', versions, k, vs)
+            applied = applied + 1
+          end
         end
       end
-      redis.call('DEL', seen)
+      redis.call('DEL', seen, pages)
     else
+      redis.call('SADD', pages, m.page)
       -- A resync that never finishes (its gateway died) leaves nothing behind for long.
       redis.call('PEXPIRE', seen, 3600000)
+      redis.call('PEXPIRE', pages, 3600000)
     end
   end
 end

@@ -136,12 +136,33 @@ class ChangeLogIT {
 
         ChangeLog.Export start = export(List.of());
         ChangeLog.Export page = export(allEntities());
-        apply(ChangeLog.Mode.NEWEST_WINS,
-                ChangeMessage.resyncPage("eu-west", page, 0, "r1").toJson(),
-                ChangeMessage.resyncDone("eu-west", start.version(), 0, "r1").toJson());
+        String done = ChangeMessage.resyncDone("eu-west", start.version(), 0, "r1", 1).toJson();
+        apply(ChangeLog.Mode.NEWEST_WINS, ChangeMessage.resyncPage("eu-west", page, 0, "r1", 0).toJson(), done);
 
         assertThat(replicated(centralServer)).isEqualTo(replicated(regionalServer));
         assertThat(centralServer.commands().exists(KEYS.resyncSeen("r1"))).isZero();
+
+        // The closing message again, as after a replicator crash before its ack: nothing more goes.
+        Map<String, String> afterResync = replicated(centralServer);
+        apply(ChangeLog.Mode.NEWEST_WINS, done);
+        assertThat(replicated(centralServer)).isEqualTo(afterResync).containsKey(KEYS.node("n1"));
+    }
+
+    @Test
+    void aResyncMissingAPageDeletesNothing() {
+        registerNode("n1", "gpu-a");
+        registerNode("n2", "gpu-a");
+        apply(ChangeLog.Mode.NEWEST_WINS, message(allEntities()));
+        Map<String, String> before = replicated(centralServer);
+
+        ChangeLog.Export start = export(List.of());
+        ChangeLog.Export first = export(List.of(KEYS.node("n1")));
+        // Page 1 (with n2) never arrives.
+        apply(ChangeLog.Mode.NEWEST_WINS,
+                ChangeMessage.resyncPage("eu-west", first, 0, "r2", 0).toJson(),
+                ChangeMessage.resyncDone("eu-west", start.version(), 0, "r2", 2).toJson());
+
+        assertThat(replicated(centralServer)).isEqualTo(before).containsKey(KEYS.node("n2"));
     }
 
     @Test

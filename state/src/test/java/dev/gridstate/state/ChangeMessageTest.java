@@ -17,10 +17,11 @@ class ChangeMessageTest {
 
     @Test
     void aResyncPageNamesItsResyncAndOnlyTheClosingMessageIsDone() {
-        assertThat(ChangeMessage.resyncPage("eu-west", EXPORT, 1L, "r-1").toJson())
-                .contains("\"resync\":\"r-1\"").doesNotContain("done");
-        assertThat(ChangeMessage.resyncDone("eu-west", "17", 1L, "r-1").toJson()).isEqualTo(
-                "{\"region\":\"eu-west\",\"v\":\"17\",\"since\":\"1\",\"resync\":\"r-1\",\"done\":true,\"changes\":[]}");
+        assertThat(ChangeMessage.resyncPage("eu-west", EXPORT, 1L, "r-1", 3).toJson())
+                .contains("\"resync\":\"r-1\",\"page\":3").doesNotContain("done");
+        assertThat(ChangeMessage.resyncDone("eu-west", "17", 1L, "r-1", 4).toJson()).isEqualTo(
+                "{\"region\":\"eu-west\",\"v\":\"17\",\"since\":\"1\",\"resync\":\"r-1\",\"done\":true,\"pages\":4,"
+                        + "\"changes\":[]}");
     }
 
     @Test

@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 public class Rehydrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Rehydrator.class);
-    private static final String FILLING = "filling";
+    /** The epoch marker's value while a refill runs. */
+    static final String FILLING = "filling";
     private static final long LEASE_MS = 60_000;
 
     private final ReplicationSettings settings;

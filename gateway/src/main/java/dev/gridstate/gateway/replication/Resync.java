@@ -98,6 +98,14 @@ public class Resync {
         try {
             long started = System.currentTimeMillis();
             String id = UUID.randomUUID().toString();
+            // A resync of a regional Redis that lost its state (or is being refilled) would tell
+            // central to delete the region: it runs only on one that holds the region, and sends its
+            // closing message only if that is still the same one at the end.
+            String epoch = regionalSync.get(keys.epoch());
+            if (epoch == null || Rehydrator.FILLING.equals(epoch)) {
+                throw new IllegalStateException("the regional Redis does not hold the region's state yet (no epoch marker, "
+                        + "or a refill from central is running)");
+            }
             String from = ChangeLog.export(regional, keys, List.of()).toCompletableFuture().join().version();
             long[] counts = new long[2];
             InterruptedException[] interrupted = new InterruptedException[1];
@@ -107,7 +115,7 @@ public class Resync {
                 }
                 ChangeLog.Export export = ChangeLog.export(regional, keys, page).toCompletableFuture().join();
                 try {
-                    enqueue(ChangeMessage.resyncPage(keys.region(), export, started, id));
+                    enqueue(ChangeMessage.resyncPage(keys.region(), export, started, id, (int) counts[1]));
                 } catch (InterruptedException e) {
                     interrupted[0] = e;
                 }
@@ -117,7 +125,11 @@ public class Resync {
             if (interrupted[0] != null) {
                 throw interrupted[0];
             }
-            enqueue(ChangeMessage.resyncDone(keys.region(), from, started, id));
+            if (!epoch.equals(regionalSync.get(keys.epoch()))) {
+                // Without its closing message the resync deletes nothing on central.
+                throw new IllegalStateException("the regional Redis lost its state during the resync");
+            }
+            enqueue(ChangeMessage.resyncDone(keys.region(), from, started, id, (int) counts[1]));
             Result result = new Result(id, from, counts[0], counts[1] + 1, System.currentTimeMillis() - started);
             last = result;
             LOG.info("resync {} of region {}: {} entities in {} messages, {} ms", id, keys.region(), result.entities(),

@@ -208,6 +208,28 @@ class ReplicationIT {
     }
 
     @Test
+    void aResyncRightAfterTheRegionLostItsStateDeletesNothingOnCentral() {
+        // A refill check far apart, so the resync surely comes before the refill.
+        startGateways(Map.of("gateway.replication.empty-check-interval", "3s"));
+        replicator();
+        Http http = gateways.get("eu-west").http();
+        Workload workload = new Workload(http, "eu-west", 11);
+        workload.register(4);
+        assertThat(http.asAdmin().put("/v1/admin/nodes/eu-west-n1/flags/freeze", "{\"reason\":\"fraud\"}").status())
+                .isEqualTo(200);
+        await().atMost(CONVERGE).until(() -> RegionContents.nodes(central, "eu-west").equals(workload.nodes()));
+
+        regionals.get("eu-west").flushAll();
+        Http.Answer resync = http.asAdmin().post("/v1/admin/replication/resync", "");
+
+        Refusals.assertClearError(resync, 503, "resync_failed", null);
+        await("the region refilled").atMost(CONVERGE)
+                .until(() -> RegionContents.nodes(regionals.get("eu-west"), "eu-west").equals(workload.nodes()));
+        assertThat(RegionContents.nodes(central, "eu-west")).isEqualTo(workload.nodes());
+        assertThat(RegionContents.flags(central, "eu-west")).contains("eu-west-n1:freeze");
+    }
+
+    @Test
     void aGatewayStoppedRightAfterAChangeStillDeliversIt() {
         // A flush interval far longer than the test: only the stop's last flush can send the change.
         startGateways(Map.of("gateway.replication.flush-interval", "1h"));
