@@ -37,7 +37,7 @@ class BrokerConnectionLossIT {
     @BeforeAll
     static void start() {
         central = RedisServer.startCentral();
-        topology = TestBroker.uniqueTopology();
+        topology = TestBroker.uniqueTopology(REGION);
     }
 
     @AfterAll

@@ -35,7 +35,7 @@ class CentralOutageIT {
     @BeforeEach
     void freshRegion() {
         central = RedisServer.startCentral();
-        topology = TestBroker.uniqueTopology();
+        topology = TestBroker.uniqueTopology(REGION);
         TOPOLOGIES.add(topology);
         region = new TestRegion(REGION, topology);
     }

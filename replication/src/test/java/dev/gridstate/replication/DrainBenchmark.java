@@ -38,7 +38,7 @@ class DrainBenchmark {
         int batch = Integer.getInteger("bench.batch", 64);
         int prefetch = Integer.getInteger("bench.prefetch", 256);
         int perMessage = Integer.getInteger("bench.per-message", 100);
-        ChangeTopology topology = TestBroker.uniqueTopology();
+        ChangeTopology topology = TestBroker.uniqueTopology(REGION);
         try (RedisServer central = RedisServer.startCentral(); TestRegion region = new TestRegion(REGION, topology)) {
             long bytes = 0;
             int messages = 0;

@@ -42,7 +42,7 @@ class PoisonIT {
     @BeforeEach
     void freshRegion() {
         central.flushAll();
-        topology = TestBroker.uniqueTopology();
+        topology = TestBroker.uniqueTopology(REGION);
         TOPOLOGIES.add(topology);
         region = new TestRegion(REGION, topology);
     }

@@ -46,7 +46,7 @@ class ReplicationIT {
     @BeforeEach
     void freshRegion() {
         central.flushAll();
-        topology = TestBroker.uniqueTopology();
+        topology = TestBroker.uniqueTopology(REGION);
         TOPOLOGIES.add(topology);
         region = new TestRegion(REGION, topology);
         replicator = TestReplicator.start(topology, central, List.of(REGION));

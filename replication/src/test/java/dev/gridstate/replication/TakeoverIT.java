@@ -35,7 +35,7 @@ class TakeoverIT {
     @BeforeAll
     static void start() {
         central = RedisServer.startCentral();
-        topology = TestBroker.uniqueTopology();
+        topology = TestBroker.uniqueTopology(REGION);
     }
 
     @AfterAll

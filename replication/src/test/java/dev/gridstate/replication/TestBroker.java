@@ -15,9 +15,17 @@ final class TestBroker {
     private TestBroker() {
     }
 
-    static ChangeTopology uniqueTopology() {
+    /**
+     * A topology of this run's own, whose queues for {@code regions} are remembered with the
+     * names handed out: deleted by {@link #deleteAll}, or when the JVM exits if a test never got there.
+     */
+    static ChangeTopology uniqueTopology(String... regions) {
         RabbitBroker broker = RabbitBroker.shared();
-        return new ChangeTopology(broker.uniqueName("changes"), broker.uniqueName("changes") + ".");
+        String queueBase = broker.uniqueName("changes");
+        for (String region : regions) {
+            broker.derivedName(queueBase, "." + region);
+        }
+        return new ChangeTopology(broker.uniqueName("changes"), queueBase + ".");
     }
 
     /** Messages ready in the region's queue (delivered, unacknowledged ones not counted). */
