@@ -2,7 +2,6 @@ package dev.gridstate.local;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.gridstate.testkit.Ports;
 import dev.gridstate.testkit.RabbitBroker;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,8 +49,9 @@ class LocalTopologyIT {
     void shouldRunAndStopCleanly(@TempDir Path work) throws Exception {
         String exchange;
         String queue;
-        int port = twoFreePorts();
-        int replicatorPort = Ports.freePort();
+        // Two gateways on port and port + 1, the replicator on port + 2.
+        int port = freePorts(3);
+        int replicatorPort = port + 2;
         Process topology = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", "target/local-topology.jar", "--port", String.valueOf(port), "--nodes", String.valueOf(NODES),
                 "--gateway-jar", "../../gateway/target/gateway.jar",
@@ -166,21 +167,29 @@ class LocalTopologyIT {
     }
 
     /** A port p such that p and p + 1 are both free on 127.0.0.1. */
-    private static int twoFreePorts() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket()) {
-                first.bind(new InetSocketAddress("127.0.0.1", 0));
-                int p = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket()) {
-                    second.bind(new InetSocketAddress("127.0.0.1", p + 1));
-                    return p;
-                } catch (IOException taken) {
-                    // p + 1 is in use: try another p
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot bind a free port on 127.0.0.1", e);
+    /**
+     * Ports for the launcher's servers, below Linux's ephemeral range (32768 and up): there, the
+     * outgoing connections the replicator and gateways open while starting could take one first.
+     */
+    private static int freePorts(int count) {
+        Random random = new Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = 20_000 + random.nextInt(12_000);
+            if (allFree(first, count)) {
+                return first;
             }
         }
-        throw new IllegalStateException("no two consecutive free ports found on 127.0.0.1");
+        throw new IllegalStateException("no " + count + " consecutive free ports found on 127.0.0.1");
+    }
+
+    private static boolean allFree(int first, int count) {
+        for (int p = first; p < first + count; p++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress("127.0.0.1", p));
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
     }
 }
