@@ -1,7 +1,9 @@
 package dev.gridstate.gateway.ops;
 
 import dev.gridstate.gateway.GatewayConfig;
+import dev.gridstate.gateway.store.CentralRedis;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
@@ -13,6 +15,7 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * PINGs the region's two Redis targets over the connections the gateway itself uses.
@@ -24,14 +27,14 @@ class RedisHealthIndicator implements HealthIndicator {
 
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
 
-    private final Map<String, StatefulRedisConnection<String, String>> targets = new LinkedHashMap<>();
+    private final Map<String, Supplier<RedisAsyncCommands<String, String>>> targets = new LinkedHashMap<>();
     private final String region;
 
-    RedisHealthIndicator(@Named("regional") StatefulRedisConnection<String, String> regional,
-                         @Named("central") StatefulRedisConnection<String, String> central,
+    /** Central through {@link CentralRedis}: while it is not connected, it is DOWN at once, with no wait for a connect. */
+    RedisHealthIndicator(@Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
                          GatewayConfig config) {
-        targets.put("regional", regional);
-        targets.put("central", central);
+        targets.put("regional", regional::async);
+        targets.put("central", central::async);
         this.region = config.region();
     }
 
@@ -51,8 +54,8 @@ class RedisHealthIndicator implements HealthIndicator {
         });
     }
 
-    private Mono<HealthResult> ping(String name, StatefulRedisConnection<String, String> connection) {
-        return Mono.fromCompletionStage(() -> connection.async().ping())
+    private Mono<HealthResult> ping(String name, Supplier<RedisAsyncCommands<String, String>> commands) {
+        return Mono.fromCompletionStage(() -> commands.get().ping())
                 .timeout(PING_TIMEOUT)
                 .map(pong -> HealthResult.builder(name, HealthStatus.UP)
                         .details(Map.of("region", region)).build())

@@ -1,10 +1,12 @@
 package dev.gridstate.gateway.replication;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The entities of the region changed since they were last exported, each with the time of its
@@ -18,24 +20,31 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ChangeTracker {
 
     private final boolean enabled;
+    private final LongSupplier clock;
     private final ConcurrentHashMap<String, Long> changes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> heartbeats = new ConcurrentHashMap<>();
 
+    @Inject
     ChangeTracker(ReplicationSettings settings) {
+        this(settings, System::currentTimeMillis);
+    }
+
+    ChangeTracker(ReplicationSettings settings, LongSupplier clock) {
         this.enabled = settings.enabled();
+        this.clock = clock;
     }
 
     /** A registration, deregistration, flag, Subcloud or other change of {@code entityKey}. */
     public void changed(String entityKey) {
         if (enabled) {
-            changes.putIfAbsent(entityKey, System.currentTimeMillis());
+            changes.putIfAbsent(entityKey, clock.getAsLong());
         }
     }
 
     /** A heartbeat of the node whose record is {@code nodeKey}. */
     public void beat(String nodeKey) {
         if (enabled) {
-            heartbeats.putIfAbsent(nodeKey, System.currentTimeMillis());
+            heartbeats.putIfAbsent(nodeKey, clock.getAsLong());
         }
     }
 

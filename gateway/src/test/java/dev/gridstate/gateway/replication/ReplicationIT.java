@@ -230,6 +230,24 @@ class ReplicationIT {
     }
 
     @Test
+    void aGatewayStartsAndServesWithCentralDownAndItsHealthSaysSo() {
+        central.kill();
+        startGateways(Map.of());
+        Http http = gateways.get("eu-west").http();
+
+        new Workload(http, "eu-west", 13).register(2);
+        long asked = System.nanoTime();
+        Http.Answer health = http.get("/health");
+        long answeredMs = (System.nanoTime() - asked) / 1_000_000;
+
+        assertThat(health.status()).as(health.body()).isEqualTo(503);
+        JsonNode redis = health.json().path("details").path("redis").path("details");
+        assertThat(redis.path("regional").path("status").asText()).as(health.body()).isEqualTo("UP");
+        assertThat(redis.path("central").path("status").asText()).as(health.body()).isEqualTo("DOWN");
+        assertThat(answeredMs).as("no wait for a connection to central").isLessThan(1_500);
+    }
+
+    @Test
     void aGatewayStoppedRightAfterAChangeStillDeliversIt() {
         // A flush interval far longer than the test: only the stop's last flush can send the change.
         startGateways(Map.of("gateway.replication.flush-interval", "1h"));
