@@ -24,16 +24,22 @@ local function valid(e)
       if type(f) ~= 'string' or type(val) ~= 'string' then return false end
     end
   end
+  if e.claimRec ~= nil then
+    if type(e.claimRec) ~= 'table' then return false end
+    for f, val in pairs(e.claimRec) do
+      if type(f) ~= 'string' or type(val) ~= 'string' then return false end
+    end
+  end
   for _, f in ipairs({'val', 'disc'}) do
     if e[f] ~= nil and type(e[f]) ~= 'string' then return false end
   end
-  for _, f in ipairs({'deadline', 'expireAt', 'discAt'}) do
+  for _, f in ipairs({'deadline', 'expireAt', 'discAt', 'claimAt'}) do
     if e[f] ~= nil and not tonumber(e[f]) then return false end
   end
   return true
 end
 
-if mode ~= 'lww' and mode ~= 'fill' then return redis.error_reply('unknown mode ' .. tostring(mode)) end
+if mode ~= 'lww' and mode ~= 'fill' and mode ~= 'copy' then return redis.error_reply('unknown mode ' .. tostring(mode)) end
 local messages = {}
 for i = 2, #ARGV do
   local ok, m = pcall(cjson.decode, ARGV[i])
@@ -79,8 +85,17 @@ local function stays_indexed(key, id, e)
   return ix[1] == e.rec.zix and ix[2] == e.rec.six and ix[3] == e.rec.rix
 end
 
+-- A claim carried back from central after a failover, with the rest of its lease.
+local function restore_claim(e)
+  if type(e.claimRec) ~= 'table' or not e.claimAt or type(e.rec) ~= 'table' or not e.rec.claim then return end
+  local claim_key = tag .. K.claim .. e.rec.claim
+  hset_all(claim_key, e.claimRec)
+  redis.call('PEXPIREAT', claim_key, e.claimAt)
+end
+
 local function put_node(key, id, e)
   if stays_indexed(key, id, e) then
+    restore_claim(e)
     -- The common case, a heartbeat: nothing is taken out of an index and put back.
     redis.call('DEL', key, tag .. K.disc .. id)
     hset_all(key, e.rec)
@@ -91,6 +106,7 @@ local function put_node(key, id, e)
     sync_ready(tag, key, id, now)
     return
   end
+  restore_claim(e)
   if redis.call('EXISTS', key) == 1 then unindex(key, id) end
   redis.call('ZREM', tag .. K.online, id)
   redis.call('DEL', key, tag .. K.disc .. id)
@@ -161,6 +177,9 @@ for _, m in ipairs(messages) do
       else
         unchanged = unchanged + 1
       end
+    elseif mode == 'copy' then
+      put(e)
+      applied = applied + 1
     else
       local held = tonumber(redis.call('HGET', versions, e.k) or '0')
       if v > held then

@@ -2,6 +2,8 @@
 -- tick of the region's clock. An entity that no longer exists is a deletion (no `rec`/`val`).
 -- Numbers that may pass 2^53 or need every digit (versions, times) travel as strings.
 -- KEYS: the region's clock, then entity keys (node records, flag keys, Subcloud hashes).
+-- ARGV[1]: 'claims' to keep a node's claim, with its lease (the way back from a failover to
+-- central); the change log leaves claims out.
 -- Returns {version, JSON array of entities}.
 local clock = KEYS[1]
 local tag = tag_of(clock)
@@ -30,8 +32,14 @@ for i = 2, #KEYS do
   if kind == 'node' then
     e.rec = hash(key)
     if e.rec then
-      -- Claims are leases of this region's routers; central neither holds nor needs them.
-      e.rec.claim = nil
+      local claim = e.rec.claim
+      if ARGV[1] == 'claims' and claim then
+        local claim_key = tag .. K.claim .. claim
+        e.claimRec = hash(claim_key)
+        if e.claimRec then e.claimAt = expire_at(claim_key) end
+      end
+      -- Otherwise claims are leases of this region's routers; central keeps none of its own.
+      if not e.claimRec then e.rec.claim = nil end
       e.deadline = redis.call('ZSCORE', tag .. K.online, rest) or nil
       e.expireAt = expire_at(key)
       local disc = tag .. K.disc .. rest

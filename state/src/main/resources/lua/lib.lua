@@ -1,5 +1,12 @@
 -- Shared by every script: LuaScript prepends this file to each one.
 
+-- Entities a script changed beyond its KEYS (a claim changes its node's record). Nil unless
+-- the script runs with an epilogue that wants them (LuaScript.followedBy sets it to a table).
+local touched = nil
+local function touch(key)
+  if touched then touched[#touched + 1] = key end
+end
+
 -- Redis server time in ms: one clock for every gateway replica of a region.
 local function now_ms()
   local t = redis.call('TIME')

@@ -30,7 +30,9 @@ public final class ChangeLog {
         /** On central: an entity changes only if the message is newer than what central holds. */
         NEWEST_WINS("lww"),
         /** On a regional Redis that came back empty: only entities absent there are written. */
-        FILL_ABSENT("fill");
+        FILL_ABSENT("fill"),
+        /** On a regional Redis taking the region back from central: every entity as the message has it, deletions too. */
+        COPY("copy");
 
         private final String arg;
 
@@ -50,16 +52,26 @@ public final class ChangeLog {
     private ChangeLog() {
     }
 
-    /** Exports the current state of {@code entities} (keys of {@code keys}' region) in one atomic read. */
+    /** Exports the current state of {@code entities} (keys of {@code keys}' region) in one atomic read, claims left out. */
     public static CompletionStage<Export> export(RedisAsyncCommands<String, String> redis, Keys keys,
                                                  Collection<String> entities) {
+        return export(redis, keys, entities, false);
+    }
+
+    /**
+     * {@link #export}, with each node's claim and its lease when {@code claims}: what a regional
+     * Redis taking the region back from central needs, so no node claimed meanwhile is claimed twice.
+     */
+    public static CompletionStage<Export> export(RedisAsyncCommands<String, String> redis, Keys keys,
+                                                 Collection<String> entities, boolean claims) {
         String[] scriptKeys = new String[entities.size() + 1];
         scriptKeys[0] = keys.clock();
         int i = 1;
         for (String entity : entities) {
             scriptKeys[i++] = entity;
         }
-        return EXPORT.<List<Object>>eval(redis, ScriptOutputType.MULTI, scriptKeys)
+        String[] args = claims ? new String[]{"claims"} : new String[0];
+        return EXPORT.<List<Object>>eval(redis, ScriptOutputType.MULTI, scriptKeys, args)
                 .thenApply(reply -> new Export((String) reply.get(0), (String) reply.get(1), entities.size()));
     }
 

@@ -47,6 +47,7 @@ public final class Keys {
     static final String VERSIONS = REPLICATION + "versions";
     static final String APPLIED = REPLICATION + "applied";
     static final String RESYNC_SEEN = REPLICATION + "seen:";
+    static final String FAILBACK = REPLICATION + "failback";
 
     private final String region;
     private final String prefix;
@@ -203,6 +204,15 @@ public final class Keys {
         return prefix + RESYNC_SEEN + resyncId;
     }
 
+    /**
+     * Sorted set, on central: the entities gateways wrote on central while the regional Redis
+     * was out, scored by the version they were written at. The way back copies them to the
+     * regional Redis before the gateways use it again.
+     */
+    public String failback() {
+        return prefix + FAILBACK;
+    }
+
     /** The prefix of every key of the region: {@code {eu-west}:}. */
     public String prefix() {
         return prefix;
@@ -229,6 +239,10 @@ public final class Keys {
         parts.put("csub", CLIENT_SUBCLOUDS);
         parts.put("subcloud_changes", SUBCLOUD_CHANGES);
         parts.put("seen", RESYNC_SEEN);
+        parts.put("clock", CLOCK);
+        parts.put("epoch", EPOCH);
+        parts.put("versions", VERSIONS);
+        parts.put("failback", FAILBACK);
         StringBuilder lua = new StringBuilder("local K = {");
         parts.forEach((name, part) -> lua.append(name).append(" = '").append(part).append("', "));
         lua.append("}\nlocal FLAG_KINDS = {");

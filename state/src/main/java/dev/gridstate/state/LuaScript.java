@@ -29,6 +29,27 @@ public record LuaScript(String name, String source, String sha) {
         return new LuaScript(name, source, sha1(source));
     }
 
+    /**
+     * This script after {@code lua/<prologue>.lua}, in the same atomic call: the prologue sees
+     * the same KEYS and ARGV, and may return (or return an error) before the script runs.
+     */
+    public LuaScript precededBy(String prologue) {
+        String source = Keys.luaHeader() + read("lib") + read(prologue) + "\n" + read(name);
+        return new LuaScript(prologue + "+" + name, source, sha1(source));
+    }
+
+    /**
+     * This script followed by {@code lua/<epilogue>.lua}: the script runs as a function, then
+     * the epilogue, with the same KEYS and ARGV, in the same atomic call; the script's reply is
+     * the reply. The epilogue runs whatever the script returned, and finds in {@code touched}
+     * the entities beyond its KEYS that the script changed (lib.lua's {@code touch}).
+     */
+    public LuaScript followedBy(String epilogue) {
+        String source = Keys.luaHeader() + read("lib") + "touched = {}\nlocal reply = (function()\n" + read(name)
+                + "\nend)()\n" + read(epilogue) + "\nreturn reply\n";
+        return new LuaScript(name + "+" + epilogue, source, sha1(source));
+    }
+
     /** Runs the script on {@code redis}: by SHA, and by source if this Redis does not know it yet. */
     public <T> CompletionStage<T> eval(RedisAsyncCommands<String, String> redis, ScriptOutputType type,
                                        String[] keys, String... args) {
