@@ -8,6 +8,7 @@ local tag = tag_of(claim_key)
 local node = tag .. K.node .. node_id
 if redis.call('HGET', node, 'claim') == ARGV[1] then
   redis.call('HDEL', node, 'claim')
+  touch(node)
   sync_ready(tag, node, node_id, now_ms())
 end
 return 1

@@ -26,6 +26,7 @@ while looked < cap do
       redis.call('HSET', claim_key, 'nodeId', id, 'model', ARGV[4], 'version', ARGV[5], 'expiresAt', expires)
       redis.call('PEXPIRE', claim_key, lease)
       redis.call('HSET', node, 'claim', claim_id)
+      touch(node)
       sync_ready(tag, node, id, now)
       return {id, tostring(expires)}
     end

@@ -39,6 +39,11 @@ public final class TestGateway implements AutoCloseable {
         RabbitBroker.shared().derivedName(QUEUE_BASE, "." + region);
         props.put("gateway.admin.token", ADMIN_TOKEN);
         props.put("gateway.node-token-secret", "test-node-token-secret");
+        // The suite runs gateways, their Redis servers, a replicator and its clients on two cores,
+        // from a cold JVM: a call of tens of ms is not a slow or dead Redis here, and a read sent
+        // to central would see it behind. Tests of the breakers and failover set their own.
+        props.put("gateway.store.regional-slow-call", "100ms");
+        props.put("gateway.store.regional-timeout", "1s");
         props.putAll(extra);
         return new TestGateway(ApplicationContext.run(EmbeddedServer.class, props));
     }

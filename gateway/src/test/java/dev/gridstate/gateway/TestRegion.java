@@ -43,14 +43,26 @@ public final class TestRegion implements AutoCloseable {
         return regional;
     }
 
+    public RedisServer central() {
+        return central;
+    }
+
     /**
      * Empties central, then the regional Redis: a clean slate between tests. Emptying only the
      * regional one would be a data loss, which the gateways repair by refilling durable state
-     * from central.
+     * from central; emptying it without its epoch marker would be one too, repaired by serving
+     * from central until it is refilled.
      */
     public void reset() {
         central.flushAll();
-        regional.flushAll();
+        RedisCommands<String, String> redis = regional.commands();
+        synchronized (regional) {
+            // In one transaction with the epoch marker: the gateways never see a region that lost its state.
+            redis.multi();
+            redis.flushall();
+            redis.set(KEYS + "epoch", "reset by a test");
+            redis.exec();
+        }
     }
 
     public TestGateway gateway(int replica) {

@@ -2,6 +2,7 @@ package dev.gridstate.gateway.flags;
 
 import dev.gridstate.gateway.replication.ChangeTracker;
 import dev.gridstate.gateway.replication.Durability;
+import dev.gridstate.gateway.store.Sourced;
 import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
@@ -37,27 +38,27 @@ public class FlagStore {
     }
 
     /** After the regional write: into the change log, and for a durable kind onto central before the answer. */
-    private <T> CompletionStage<T> replicate(CompletionStage<T> written, String nodeId, FlagKind kind) {
+    private <T> CompletionStage<T> replicate(CompletionStage<Sourced<T>> written, String nodeId, FlagKind kind) {
         String key = keys.flag(nodeId, kind.wire());
         return written.thenCompose(result -> {
             if (!kind.durable()) {
-                changes.changed(key);
-                return CompletableFuture.completedFuture(result);
+                changes.changed(key, result.source());
+                return CompletableFuture.completedFuture(result.value());
             }
-            return durability.writeThrough(key).thenApply(durable -> result);
+            return durability.writeThrough(key, result.source()).thenApply(durable -> result.value());
         });
     }
 
     /** Completes with the flag as stored, JSON. A null ttl means until lifted. */
     CompletionStage<String> set(String nodeId, FlagKind kind, String reason, String notice, Duration ttl) {
-        return replicate(store.eval(SET, ScriptOutputType.VALUE, new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)},
+        return replicate(store.write(SET, ScriptOutputType.VALUE, new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)},
                 nodeId, kind.wire(), reason, notice == null ? "" : notice, ttl == null ? "" : String.valueOf(ttl.toMillis())),
                 nodeId, kind);
     }
 
     /** Completes with true if the flag was set. */
     CompletionStage<Boolean> lift(String nodeId, FlagKind kind) {
-        return replicate(store.<Long>eval(LIFT, ScriptOutputType.INTEGER,
+        return replicate(store.<Long>write(LIFT, ScriptOutputType.INTEGER,
                 new String[]{keys.flag(nodeId, kind.wire()), keys.node(nodeId)}, nodeId, kind.wire()), nodeId, kind)
                 .thenApply(n -> n == 1L);
     }
@@ -67,7 +68,7 @@ public class FlagStore {
     }
 
     public CompletionStage<Holds> holds(String nodeId) {
-        return store.<List<Object>>eval(HOLDS, ScriptOutputType.MULTI, new String[]{keys.node(nodeId)}, nodeId)
+        return store.<List<Object>>read(HOLDS, ScriptOutputType.MULTI, new String[]{keys.node(nodeId)}, nodeId)
                 .thenApply(r -> {
                     Map<String, String> flags = new LinkedHashMap<>();
                     for (int i = 0; i < Keys.FLAG_KINDS.size(); i++) {

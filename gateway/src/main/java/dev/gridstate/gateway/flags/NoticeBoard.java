@@ -2,6 +2,7 @@ package dev.gridstate.gateway.flags;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gridstate.gateway.store.Sourced;
 import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.gateway.store.StoredJson;
 import dev.gridstate.state.Keys;
@@ -49,22 +50,22 @@ public class NoticeBoard {
     }
 
     CompletionStage<JsonNode> put(String id, String text, Duration ttl) {
-        return store.<String>eval(PUT, ScriptOutputType.VALUE, new String[]{keys.notices()}, id, text,
+        return store.<String>write(PUT, ScriptOutputType.VALUE, new String[]{keys.notices()}, id, text,
                 String.valueOf(ttl.toMillis())).thenApply(stored -> {
                     board.synchronous().invalidateAll();
-                    return StoredJson.parse(json, stored);
+                    return StoredJson.parse(json, stored.value());
                 });
     }
 
     CompletionStage<Boolean> delete(String id) {
-        return store.<Long>eval(DELETE, ScriptOutputType.INTEGER, new String[]{keys.notices()}, id).thenApply(n -> {
+        return store.<Long>write(DELETE, ScriptOutputType.INTEGER, new String[]{keys.notices()}, id).thenApply(Sourced::value).thenApply(n -> {
             board.synchronous().invalidateAll();
             return n == 1L;
         });
     }
 
     private CompletionStage<List<JsonNode>> read() {
-        return store.<List<Object>>eval(READ, ScriptOutputType.MULTI, new String[]{keys.notices()})
+        return store.<List<Object>>read(READ, ScriptOutputType.MULTI, new String[]{keys.notices()})
                 .thenApply(r -> r.stream().map(o -> StoredJson.parse(json, (String) o)).toList());
     }
 

@@ -2,6 +2,10 @@ package dev.gridstate.gateway.ops;
 
 import dev.gridstate.gateway.GatewayConfig;
 import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.gateway.store.Failover;
+import dev.gridstate.gateway.store.Source;
+import dev.gridstate.gateway.store.StoreBreakers;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micronaut.health.HealthStatus;
@@ -18,48 +22,80 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * PINGs the region's two Redis targets over the connections the gateway itself uses.
- * Replaces micronaut-redis's indicator, which also builds and pings a default client on
+ * The state store as operators need to see it: which Redis answers state calls now, and for
+ * each of the two, a PING over the connection the gateway itself uses, its breaker's state
+ * and failure and slow-call rates. UP while state calls have somewhere to go: the regional
+ * Redis in use, or central reachable with its breaker not open. A gateway serving from
+ * central is UP (it answers), with {@code serving: central} and the regional Redis DOWN.
+ *
+ * <p>Replaces micronaut-redis's indicator, which also builds and pings a default client on
  * 127.0.0.1:6379 that the gateway never uses (see application.yml, redis.health.enabled).
  */
 @Singleton
 class RedisHealthIndicator implements HealthIndicator {
 
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration PING_TIMEOUT = Duration.ofMillis(500);
 
-    private final Map<String, Supplier<RedisAsyncCommands<String, String>>> targets = new LinkedHashMap<>();
+    private final Map<Source, Supplier<RedisAsyncCommands<String, String>>> targets = new LinkedHashMap<>();
+    private final StoreBreakers breakers;
+    private final Failover failover;
     private final String region;
 
     /** Central through {@link CentralRedis}: while it is not connected, it is DOWN at once, with no wait for a connect. */
     RedisHealthIndicator(@Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
-                         GatewayConfig config) {
-        targets.put("regional", regional::async);
-        targets.put("central", central::async);
+                         StoreBreakers breakers, Failover failover, GatewayConfig config) {
+        targets.put(Source.REGIONAL, regional::async);
+        targets.put(Source.CENTRAL, central::async);
+        this.breakers = breakers;
+        this.failover = failover;
         this.region = config.region();
     }
 
     @Override
     public Publisher<HealthResult> getResult() {
         return Mono.zip(targets.entrySet().stream().map(e -> ping(e.getKey(), e.getValue())).toList(), results -> {
+            Source serving = failover.serving();
             Map<String, Object> details = new LinkedHashMap<>();
-            HealthStatus status = HealthStatus.UP;
+            details.put("serving", serving.wire());
+            boolean up = false;
             for (Object r : results) {
                 HealthResult result = (HealthResult) r;
                 details.put(result.getName(), result);
-                if (result.getStatus().equals(HealthStatus.DOWN)) {
-                    status = HealthStatus.DOWN;
+                boolean reachable = result.getStatus().equals(HealthStatus.UP);
+                Source source = Source.valueOf(result.getName().toUpperCase());
+                if (source == Source.REGIONAL) {
+                    up |= reachable && failover.regionalInUse();
+                } else {
+                    up |= reachable && breakers.central().getState() != CircuitBreaker.State.OPEN;
                 }
             }
-            return HealthResult.builder("redis", status).details(details).build();
+            return HealthResult.builder("redis", up ? HealthStatus.UP : HealthStatus.DOWN).details(details).build();
         });
     }
 
-    private Mono<HealthResult> ping(String name, Supplier<RedisAsyncCommands<String, String>> commands) {
+    private Mono<HealthResult> ping(Source source, Supplier<RedisAsyncCommands<String, String>> commands) {
         return Mono.fromCompletionStage(() -> commands.get().ping())
                 .timeout(PING_TIMEOUT)
-                .map(pong -> HealthResult.builder(name, HealthStatus.UP)
-                        .details(Map.of("region", region)).build())
-                .onErrorResume(e -> Mono.just(HealthResult.builder(name, HealthStatus.DOWN)
-                        .details(Map.of("region", region, "error", String.valueOf(e.getMessage()))).build()));
+                .map(pong -> HealthResult.builder(source.wire(), HealthStatus.UP).details(details(source, null)).build())
+                .onErrorResume(e -> Mono.just(HealthResult.builder(source.wire(), HealthStatus.DOWN)
+                        .details(details(source, String.valueOf(e.getMessage()))).build()));
+    }
+
+    private Map<String, Object> details(Source source, String error) {
+        CircuitBreaker breaker = breakers.of(source);
+        CircuitBreaker.Metrics metrics = breaker.getMetrics();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("region", region);
+        details.put("breaker", breaker.getState().name().toLowerCase());
+        details.put("failureRate", metrics.getFailureRate());
+        details.put("slowCallRate", metrics.getSlowCallRate());
+        details.put("notPermittedCalls", metrics.getNumberOfNotPermittedCalls());
+        if (source == Source.REGIONAL) {
+            details.put("inUse", failover.regionalInUse());
+        }
+        if (error != null) {
+            details.put("error", error);
+        }
+        return details;
     }
 }

@@ -1,6 +1,8 @@
 package dev.gridstate.gateway.registry;
 
 import dev.gridstate.gateway.replication.ChangeTracker;
+import dev.gridstate.gateway.store.Failover;
+import dev.gridstate.gateway.store.Source;
 import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
@@ -37,10 +39,13 @@ public class NodeRegistry {
     private final RegistrySettings settings;
     private final JsonMapper json;
     private final ChangeTracker changes;
+    private final Failover failover;
 
-    NodeRegistry(StateStore store, Keys keys, RegistrySettings settings, JsonMapper json, ChangeTracker changes) {
+    NodeRegistry(StateStore store, Keys keys, RegistrySettings settings, JsonMapper json, ChangeTracker changes,
+                 Failover failover) {
         this.store = store;
         this.changes = changes;
+        this.failover = failover;
         this.keys = keys;
         this.settings = settings;
         this.json = json;
@@ -61,13 +66,13 @@ public class NodeRegistry {
             readiness.add(keys.ready(m.name()));
             readiness.add(keys.readyVersion(m.name(), m.version()));
         }
-        return store.<Long>eval(REGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()},
+        return store.<Long>write(REGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()},
                 nodeId, String.valueOf(settings.heartbeatTtl().toMillis()), write(r.spec()), r.state().wire(),
                 String.valueOf(r.freeMemoryMb()), String.join(" ", sortedIndexes), String.join(" ", labelIndexes),
                 String.join(" ", readiness))
                 .thenApply(replaced -> {
-                    changes.changed(keys.node(nodeId));
-                    return replaced == 0L;
+                    changes.changed(keys.node(nodeId), replaced.source());
+                    return replaced.value() == 0L;
                 });
     }
 
@@ -91,14 +96,17 @@ public class NodeRegistry {
             args[2 + i * 3] = hb.state().wire();
             args[3 + i * 3] = hb.freeMemoryMb() == null ? "" : String.valueOf(hb.freeMemoryMb());
         }
-        return store.<List<List<Object>>>eval(HEARTBEAT, ScriptOutputType.MULTI, k, args)
-                .thenApply(results -> {
+        return store.<List<List<Object>>>write(HEARTBEAT, ScriptOutputType.MULTI, k, args)
+                .thenApply(answer -> {
+                    List<List<Object>> results = answer.value();
                     List<Beat> found = new ArrayList<>(results.size());
                     for (int i = 0; i < results.size(); i++) {
                         List<Object> entry = results.get(i);
                         boolean known = (Long) entry.get(0) == 1L;
                         if (known) {
-                            changes.beat(k[i + 1]);
+                            changes.beat(k[i + 1], answer.source());
+                        } else if (answer.source() == Source.REGIONAL) {
+                            failover.suspectLoss();
                         }
                         found.add(new Beat(known, entry.subList(1, entry.size()).stream().map(String.class::cast).toList()));
                     }
@@ -108,23 +116,23 @@ public class NodeRegistry {
 
     /** Completes with false for a node the store does not know. */
     CompletionStage<Boolean> disconnect(String nodeId, java.time.Duration expected) {
-        return store.<Long>eval(DISCONNECT, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId)}, nodeId,
+        return store.<Long>write(DISCONNECT, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId)}, nodeId,
                 String.valueOf(expected.toMillis())).thenApply(known -> {
-                    changes.changed(keys.node(nodeId));
-                    return known == 1L;
+                    changes.changed(keys.node(nodeId), known.source());
+                    return known.value() == 1L;
                 });
     }
 
     CompletionStage<Boolean> deregister(String nodeId) {
-        return store.<Long>eval(DEREGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()}, nodeId)
+        return store.<Long>write(DEREGISTER, ScriptOutputType.INTEGER, new String[]{keys.node(nodeId), keys.online()}, nodeId)
                 .thenApply(found -> {
-                    changes.changed(keys.node(nodeId));
-                    return found == 1L;
+                    changes.changed(keys.node(nodeId), found.source());
+                    return found.value() == 1L;
                 });
     }
 
     CompletionStage<Optional<NodeView>> get(String nodeId) {
-        return store.<List<Object>>eval(GET, ScriptOutputType.MULTI, new String[]{keys.node(nodeId), keys.online()}, nodeId)
+        return store.<List<Object>>read(GET, ScriptOutputType.MULTI, new String[]{keys.node(nodeId), keys.online()}, nodeId)
                 .thenApply(r -> {
                     if (r.isEmpty()) {
                         return Optional.empty();
@@ -142,7 +150,7 @@ public class NodeRegistry {
         String[] k = q.labelKey() == null
                 ? new String[]{candidates, keys.online()}
                 : new String[]{candidates, keys.online(), keys.label(q.labelKey(), q.labelValue())};
-        return store.<List<Object>>eval(QUERY, ScriptOutputType.MULTI, k,
+        return store.<List<Object>>read(QUERY, ScriptOutputType.MULTI, k,
                         String.valueOf(q.minFreeMemoryMb()), String.valueOf(q.limit()),
                         q.state() == null ? "" : q.state().wire(), keys.nodePrefix(),
                         String.valueOf(settings.queryScanCap()))
@@ -157,11 +165,11 @@ public class NodeRegistry {
 
     /** Takes expired nodes out of the indexes; completes with the ids it took offline. */
     CompletionStage<List<String>> sweep() {
-        return store.<List<String>>eval(SWEEP, ScriptOutputType.MULTI, new String[]{keys.online()},
+        return store.<List<String>>write(SWEEP, ScriptOutputType.MULTI, new String[]{keys.online()},
                 String.valueOf(settings.sweepBatch()), String.valueOf(settings.offlineRetention().toMillis()),
                 keys.nodePrefix()).thenApply(offline -> {
-                    offline.forEach(id -> changes.changed(keys.node(id)));
-                    return offline;
+                    offline.value().forEach(id -> changes.changed(keys.node(id), offline.source()));
+                    return offline.value();
                 });
     }
 

@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.replication;
 
+import dev.gridstate.gateway.store.Failover;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
@@ -42,6 +43,7 @@ public class ChangeExporter {
     private final Keys keys;
     private final RedisAsyncCommands<String, String> regional;
     private final Counter exported;
+    private final Failover failover;
     private ScheduledExecutorService executor;
     private long lastFailureLog;
 
@@ -51,7 +53,8 @@ public class ChangeExporter {
      */
     ChangeExporter(ReplicationSettings settings, ChangeTracker tracker, Outbox outbox, Keys keys,
                    @Named("regional") StatefulRedisConnection<String, String> regional, MeterRegistry metrics,
-                   @SuppressWarnings("unused") ChangePublisher publisher) {
+                   @SuppressWarnings("unused") ChangePublisher publisher, Failover failover) {
+        this.failover = failover;
         this.settings = settings;
         this.tracker = tracker;
         this.outbox = outbox;
@@ -97,6 +100,11 @@ public class ChangeExporter {
 
     private void flush(Map<String, Long> taken) {
         if (taken.isEmpty()) {
+            return;
+        }
+        if (!failover.regionalInUse()) {
+            // Out of use, the regional Redis may hold older state than central: wait for it to be back and whole.
+            tracker.putBack(taken);
             return;
         }
         List<String> entities = new ArrayList<>(taken.keySet());

@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.replication;
 
+import dev.gridstate.gateway.store.Source;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -34,16 +35,20 @@ public class ChangeTracker {
         this.clock = clock;
     }
 
-    /** A registration, deregistration, flag, Subcloud or other change of {@code entityKey}. */
-    public void changed(String entityKey) {
-        if (enabled) {
+    /**
+     * A registration, deregistration, flag, Subcloud or other change of {@code entityKey}, made on
+     * {@code where}. A change made on central is there already, and goes back to the regional
+     * Redis through the failback set, so it is not exported.
+     */
+    public void changed(String entityKey, Source where) {
+        if (enabled && where == Source.REGIONAL) {
             changes.putIfAbsent(entityKey, clock.getAsLong());
         }
     }
 
-    /** A heartbeat of the node whose record is {@code nodeKey}. */
-    public void beat(String nodeKey) {
-        if (enabled) {
+    /** A heartbeat of the node whose record is {@code nodeKey}, made on {@code where}. */
+    public void beat(String nodeKey, Source where) {
+        if (enabled && where == Source.REGIONAL) {
             heartbeats.putIfAbsent(nodeKey, clock.getAsLong());
         }
     }

@@ -2,6 +2,7 @@ package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.gateway.store.Source;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
@@ -41,9 +42,13 @@ public class Durability {
         this.central = central;
     }
 
-    /** Completes when {@code entityKey}'s current state is durable; fails with a 503 {@link ApiException} if it is not in time. */
-    public CompletionStage<Void> writeThrough(String entityKey) {
-        if (!settings.enabled()) {
+    /**
+     * Completes when {@code entityKey}'s current state, written on {@code where}, is durable;
+     * fails with a 503 {@link ApiException} if it is not in time. A change made on central is
+     * durable already (central's AOF is written before it answers).
+     */
+    public CompletionStage<Void> writeThrough(String entityKey, Source where) {
+        if (!settings.enabled() || where == Source.CENTRAL) {
             return CompletableFuture.completedFuture(null);
         }
         return ChangeLog.export(regional, keys, List.of(entityKey)).thenCompose(export -> {

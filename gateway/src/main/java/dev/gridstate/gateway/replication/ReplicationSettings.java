@@ -21,7 +21,6 @@ import java.time.Duration;
  * @param bufferMessages    messages waiting for the broker; when full, changes are dropped and a resync repairs them
  * @param confirmTimeout    how long a publish waits for the broker's confirm
  * @param resyncInterval    how often the whole region is pushed to central (anti-entropy); 0 for never
- * @param emptyCheckInterval how often the regional Redis is checked for having come back empty
  * @param writeThroughTimeout how long a durable admin change waits to be on central or in the broker
  */
 @ConfigurationProperties("gateway.replication")
@@ -35,6 +34,5 @@ public record ReplicationSettings(
         @Min(1) @Bindable(defaultValue = "5000") int bufferMessages,
         @NotNull @Bindable(defaultValue = "5s") Duration confirmTimeout,
         @NotNull @Bindable(defaultValue = "10m") Duration resyncInterval,
-        @NotNull @Bindable(defaultValue = "1s") Duration emptyCheckInterval,
         @NotNull @Bindable(defaultValue = "3s") Duration writeThroughTimeout) {
 }

@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.replication;
 
+import dev.gridstate.gateway.store.Failover;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
@@ -53,11 +54,13 @@ public class Resync {
     private final RedisAsyncCommands<String, String> regional;
     private final RedisCommands<String, String> regionalSync;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final Failover failover;
     private volatile Result last;
     private ScheduledExecutorService executor;
 
     Resync(ReplicationSettings settings, Outbox outbox, ChangePublisher publisher, Keys keys,
-           @Named("regional") StatefulRedisConnection<String, String> regional) {
+           @Named("regional") StatefulRedisConnection<String, String> regional, Failover failover) {
+        this.failover = failover;
         this.settings = settings;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -101,8 +104,13 @@ public class Resync {
             // A resync of a regional Redis that lost its state (or is being refilled) would tell
             // central to delete the region: it runs only on one that holds the region, and sends its
             // closing message only if that is still the same one at the end.
+            // Nor while the gateway serves from central: the regional Redis may be behind it then.
+            if (!failover.regionalInUse()) {
+                throw new IllegalStateException("the regional Redis is out of use (state calls go to central) "
+                        + "or is being brought back");
+            }
             String epoch = regionalSync.get(keys.epoch());
-            if (epoch == null || Rehydrator.FILLING.equals(epoch)) {
+            if (epoch == null || Rehydrator.FILLING.equals(epoch) || Rehydrator.UNFILLED.equals(epoch)) {
                 throw new IllegalStateException("the regional Redis does not hold the region's state yet (no epoch marker, "
                         + "or a refill from central is running)");
             }

@@ -1,6 +1,7 @@
 package dev.gridstate.gateway.routing;
 
 import dev.gridstate.gateway.registry.RegistrySettings;
+import dev.gridstate.gateway.store.Sourced;
 import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
@@ -46,22 +47,23 @@ public class Claims {
         String queue = r.version() == null ? keys.ready(r.model()) : keys.readyVersion(r.model(), r.version());
         String[] k = r.labelKey() == null ? new String[]{queue} : new String[]{queue, keys.label(r.labelKey(), r.labelValue())};
         String claimId = UUID.randomUUID().toString();
-        return store.<List<Object>>eval(CLAIM, ScriptOutputType.MULTI, k, String.valueOf(r.minFreeMemoryMb()),
+        return store.<List<Object>>write(CLAIM, ScriptOutputType.MULTI, k, String.valueOf(r.minFreeMemoryMb()),
                         String.valueOf(r.lease().toMillis()), claimId, r.model(), r.version() == null ? "" : r.version(),
                         String.valueOf(settings.queryScanCap()))
+                .thenApply(Sourced::value)
                 .thenApply(res -> res.isEmpty() ? Optional.empty()
                         : Optional.of(new Claim(claimId, (String) res.get(0), Long.parseLong((String) res.get(1)))));
     }
 
     /** Completes with the new expiry, or empty if the claim is void (expired, released, frozen). */
     public CompletionStage<Optional<Long>> renew(String claimId, Duration lease) {
-        return store.<Long>eval(RENEW, ScriptOutputType.INTEGER, new String[]{keys.claim(claimId)},
-                String.valueOf(lease.toMillis())).thenApply(expires -> expires < 0 ? Optional.empty() : Optional.of(expires));
+        return store.<Long>write(RENEW, ScriptOutputType.INTEGER, new String[]{keys.claim(claimId)},
+                String.valueOf(lease.toMillis())).thenApply(Sourced::value).thenApply(expires -> expires < 0 ? Optional.empty() : Optional.of(expires));
     }
 
     /** Completes with false if the claim was already void. */
     public CompletionStage<Boolean> release(String claimId) {
-        return store.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[]{keys.claim(claimId)}, claimId)
-                .thenApply(n -> n == 1L);
+        return store.<Long>write(RELEASE, ScriptOutputType.INTEGER, new String[]{keys.claim(claimId)}, claimId)
+                .thenApply(n -> n.value() == 1L);
     }
 }

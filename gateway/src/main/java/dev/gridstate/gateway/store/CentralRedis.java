@@ -11,6 +11,7 @@ import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,6 +36,16 @@ public class CentralRedis {
     @PostConstruct
     void start() {
         connectInBackground();
+    }
+
+    /** Waits up to {@code atMost} for the first connection; true if connected. */
+    public boolean awaitConnected(Duration atMost) throws InterruptedException {
+        long until = System.nanoTime() + atMost.toNanos();
+        while (connection == null && System.nanoTime() < until) {
+            connectInBackground();
+            Thread.sleep(10);
+        }
+        return connection != null;
     }
 
     public RedisAsyncCommands<String, String> async() {

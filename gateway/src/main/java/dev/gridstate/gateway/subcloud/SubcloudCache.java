@@ -3,6 +3,7 @@ package dev.gridstate.gateway.subcloud;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.gridstate.gateway.store.Failover;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -24,6 +25,10 @@ import java.util.concurrent.CompletionStage;
  * were missed. A change dropped while its load is in flight is not cached afterwards (the entry
  * is the pending future itself), so a stale read cannot outlive an invalidation.
  *
+ * <p>Nor is it used while the gateway serves from central ({@link Failover}): changes made there
+ * are published on central, which no replica listens to. When the regional Redis is back, the
+ * cache starts empty.
+ *
  * <p>Meters (tag {@code cache=subclouds}): Micrometer's Caffeine ones, {@code cache.gets}
  * with {@code result=hit|miss}, {@code cache.puts}, {@code cache.evictions}, {@code cache.size}, …,
  * and {@code cache.hit.ratio}.
@@ -35,10 +40,13 @@ class SubcloudCache {
 
     private final AsyncCache<String, Optional<Subcloud>> cache;
     private final SubcloudStore store;
+    private final Failover failover;
     private volatile boolean live;
+    private volatile boolean bypassed;
 
-    SubcloudCache(SubcloudStore store, SubcloudSettings settings, @Nullable MeterRegistry meters) {
+    SubcloudCache(SubcloudStore store, SubcloudSettings settings, Failover failover, @Nullable MeterRegistry meters) {
         this.store = store;
+        this.failover = failover;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.cacheMaxEntries())
                 .expireAfterWrite(settings.cacheTtl())
@@ -55,8 +63,13 @@ class SubcloudCache {
 
     /** Every id asked for, mapped to its Subcloud or to empty; misses are loaded together in one script. */
     CompletionStage<Map<String, Optional<Subcloud>>> get(Collection<String> ids) {
-        if (!live) {
+        if (!live || !failover.regionalInUse()) {
+            bypassed = true;
             return store.load(ids);
+        }
+        if (bypassed) {
+            bypassed = false;
+            cache.synchronous().invalidateAll();
         }
         return cache.getAll(ids, (missing, executor) -> store.load(missing).toCompletableFuture());
     }

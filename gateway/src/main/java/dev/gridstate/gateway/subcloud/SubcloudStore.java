@@ -53,20 +53,22 @@ class SubcloudStore {
     }
 
     CompletionStage<Put> put(String id, Definition definition) {
-        return store.<List<Long>>eval(PUT, ScriptOutputType.MULTI, new String[]{keys.subcloud(id), keys.subclouds()},
+        return store.<List<Long>>write(PUT, ScriptOutputType.MULTI, new String[]{keys.subcloud(id), keys.subclouds()},
                         id, write(definition), String.join(" ", definition.clients()), keys.clientSubcloudsPrefix(),
                         keys.subcloudChanges())
-                .thenApply(r -> new Put(r.get(0) == 1L, r.get(1)))
-                .thenCompose(put -> durability.writeThrough(keys.subcloud(id)).thenApply(durable -> put));
+                .thenCompose(r -> durability.writeThrough(keys.subcloud(id), r.source())
+                        .thenApply(durable -> new Put(r.value().get(0) == 1L, r.value().get(1))));
     }
 
     /** Completes with the version of the deletion, or empty when there was no such Subcloud. */
     CompletionStage<OptionalLong> delete(String id) {
-        return store.<Long>eval(DELETE, ScriptOutputType.INTEGER, new String[]{keys.subcloud(id), keys.subclouds()},
+        return store.<Long>write(DELETE, ScriptOutputType.INTEGER, new String[]{keys.subcloud(id), keys.subclouds()},
                         id, keys.clientSubcloudsPrefix(), keys.subcloudChanges())
-                .thenApply(version -> version == 0L ? OptionalLong.empty() : OptionalLong.of(version))
-                .thenCompose(deleted -> deleted.isEmpty() ? CompletableFuture.completedFuture(deleted)
-                        : durability.writeThrough(keys.subcloud(id)).thenApply(durable -> deleted));
+                .thenCompose(r -> {
+                    OptionalLong deleted = r.value() == 0L ? OptionalLong.empty() : OptionalLong.of(r.value());
+                    return deleted.isEmpty() ? CompletableFuture.completedFuture(deleted)
+                            : durability.writeThrough(keys.subcloud(id), r.source()).thenApply(durable -> deleted);
+                });
     }
 
     /** Every id asked for, mapped to its Subcloud or to empty when there is none. */
@@ -76,7 +78,7 @@ class SubcloudStore {
         }
         List<String> order = List.copyOf(ids);
         String[] k = order.stream().map(keys::subcloud).toArray(String[]::new);
-        return store.<List<String>>eval(GET, ScriptOutputType.MULTI, k).thenApply(r -> {
+        return store.<List<String>>read(GET, ScriptOutputType.MULTI, k).thenApply(r -> {
             Map<String, Optional<Subcloud>> out = new HashMap<>();
             for (int i = 0; i < order.size(); i++) {
                 String definition = r.get(2 * i);
@@ -90,7 +92,7 @@ class SubcloudStore {
 
     /** The ids of the Subclouds a client may use, sorted. */
     CompletionStage<List<String>> idsFor(String client) {
-        return store.<List<String>>eval(CLIENT, ScriptOutputType.MULTI, new String[]{keys.clientSubclouds(client)})
+        return store.<List<String>>read(CLIENT, ScriptOutputType.MULTI, new String[]{keys.clientSubclouds(client)})
                 .thenApply(ids -> ids.stream().sorted().toList());
     }
 
@@ -103,7 +105,7 @@ class SubcloudStore {
         List<String> k = new ArrayList<>(order.size() + 1);
         k.add(keys.online());
         order.forEach(id -> k.add(keys.node(id)));
-        return store.<List<Object>>eval(STATUS, ScriptOutputType.MULTI, k.toArray(String[]::new), order.toArray(String[]::new))
+        return store.<List<Object>>read(STATUS, ScriptOutputType.MULTI, k.toArray(String[]::new), order.toArray(String[]::new))
                 .thenApply(r -> {
                     Map<String, MemberStatus> out = new LinkedHashMap<>();
                     for (int i = 0; i < order.size(); i++) {

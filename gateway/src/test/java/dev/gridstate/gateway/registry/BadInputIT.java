@@ -4,7 +4,6 @@ import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.Refusals;
 import dev.gridstate.gateway.Nodes;
 import dev.gridstate.gateway.TestRegion;
-import dev.gridstate.testkit.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,13 +26,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class BadInputIT {
 
     private TestRegion region;
-    private RedisServer regional;
     private Http http;
 
     @BeforeAll
     void start() {
         region = TestRegion.start(1, Map.of());
-        regional = region.regional();
         http = region.http();
     }
 
@@ -44,7 +41,7 @@ class BadInputIT {
 
     @BeforeEach
     void oneKnownNode() {
-        regional.flushAll();
+        region.reset();
         assertThat(http.put("/v1/nodes/n1", Nodes.spec(80000)).status()).isEqualTo(201);
     }
 

@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.replication;
 
+import dev.gridstate.gateway.store.Source;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -12,7 +13,7 @@ class ChangeTrackerTest {
 
     static ReplicationSettings settings(boolean enabled, int bufferMessages) {
         return new ReplicationSettings(enabled, "x", "q.", Duration.ofMillis(100), Duration.ofSeconds(1), 200,
-                bufferMessages, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(3));
+                bufferMessages, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(3));
     }
 
     private final AtomicLong now = new AtomicLong(1_000);
@@ -20,9 +21,9 @@ class ChangeTrackerTest {
 
     @Test
     void aKeyMarkedManyTimesIsTakenOnceWithItsOldestChangeTime() {
-        tracker.changed("{r}:node:n1");
+        tracker.changed("{r}:node:n1", Source.REGIONAL);
         now.set(2_000);
-        tracker.changed("{r}:node:n1");
+        tracker.changed("{r}:node:n1", Source.REGIONAL);
 
         Map<String, Long> taken = tracker.takeChanges();
 
@@ -33,8 +34,8 @@ class ChangeTrackerTest {
 
     @Test
     void heartbeatsWaitApartFromOtherChanges() {
-        tracker.beat("{r}:node:n1");
-        tracker.changed("{r}:flag:n2:pause");
+        tracker.beat("{r}:node:n1", Source.REGIONAL);
+        tracker.changed("{r}:flag:n2:pause", Source.REGIONAL);
 
         assertThat(tracker.takeChanges()).containsOnlyKeys("{r}:flag:n2:pause");
         assertThat(tracker.takeHeartbeats()).containsOnlyKeys("{r}:node:n1");
@@ -51,9 +52,19 @@ class ChangeTrackerTest {
     @Test
     void aGatewayWithoutReplicationMarksNothing() {
         ChangeTracker off = new ChangeTracker(settings(false, 10));
-        off.changed("{r}:node:n1");
-        off.beat("{r}:node:n1");
+        off.changed("{r}:node:n1", Source.REGIONAL);
+        off.beat("{r}:node:n1", Source.REGIONAL);
 
         assertThat(off.pending()).isZero();
+    }
+
+    @Test
+    void changesMadeOnCentralAreNotExported() {
+        tracker.changed("{r}:node:n1", Source.CENTRAL);
+        tracker.beat("{r}:node:n2", Source.CENTRAL);
+        tracker.changed("{r}:node:n3", Source.REGIONAL);
+
+        assertThat(tracker.takeChanges()).containsOnlyKeys("{r}:node:n3");
+        assertThat(tracker.takeHeartbeats()).isEmpty();
     }
 }

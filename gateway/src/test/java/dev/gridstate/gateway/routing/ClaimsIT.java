@@ -158,7 +158,7 @@ class ClaimsIT {
     @Test
     @DisplayName("an offline node is never claimed, even before the sweep took it out of the queue")
     void shouldNotClaimExpiredNodes() {
-        region.regional().commands().flushall();
+        region.reset();
         a.put("/v1/nodes/n1", Nodes.spec(80000));
         // The deadline moves into the past and no sweep runs: only the claim's own check stands.
         region.regional().commands().zadd(TestRegion.KEYS + "online", 1, "n1");
