@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The replicator as operators run it, {@code java -jar replication/target/replicator.jar} in its
  * own process (the root pom builds it before the gateway), so a test can SIGKILL it mid-batch.
  */
-final class ReplicatorProcess implements AutoCloseable {
+public final class ReplicatorProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of(System.getProperty("replicator.jar", "../replication/target/replicator.jar"));
     private static final AtomicInteger STARTED = new AtomicInteger();
@@ -30,8 +30,8 @@ final class ReplicatorProcess implements AutoCloseable {
     }
 
     /** {@code extraProperties}: {@code name=value} replicator settings, e.g. {@code replication.batch-max-messages=2}. */
-    static ReplicatorProcess start(RedisServer central, String exchange, String queuePrefix, List<String> regions,
-                                   String... extraProperties) {
+    public static ReplicatorProcess start(RedisServer central, String exchange, String queuePrefix, List<String> regions,
+                                          String... extraProperties) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "REDIS_SERVERS_CENTRAL_URI", central.uri(),
                 "RABBITMQ_URI", RabbitBroker.shared().uri(),
