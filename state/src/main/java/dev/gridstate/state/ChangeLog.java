@@ -88,6 +88,16 @@ public final class ChangeLog {
                 .thenApply(reply -> new Applied((Long) reply.get(0), (Long) reply.get(1), (String) reply.get(2)));
     }
 
+    /**
+     * Copies {@code entities} from one Redis to another: one atomic export on {@code from} (with
+     * claims if asked), applied on {@code to} in {@code mode} as one message changed {@code since}.
+     */
+    public static CompletionStage<Applied> copy(RedisAsyncCommands<String, String> from, RedisAsyncCommands<String, String> to,
+                                                Keys keys, Collection<String> entities, Mode mode, boolean claims, long since) {
+        return export(from, keys, entities, claims).thenCompose(export ->
+                apply(to, keys, mode, List.of(ChangeMessage.changes(keys.region(), export, since).toJson())));
+    }
+
     /** The key patterns of every change-log entity of a region. */
     public static List<String> entityPatterns(Keys keys) {
         return List.of(keys.nodePrefix() + "*", keys.flagPrefix() + "*", keys.subcloud("*"));

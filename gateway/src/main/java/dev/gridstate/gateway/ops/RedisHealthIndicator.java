@@ -57,18 +57,15 @@ class RedisHealthIndicator implements HealthIndicator {
             Source serving = failover.serving();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("serving", serving.wire());
-            boolean up = false;
             for (Object r : results) {
                 HealthResult result = (HealthResult) r;
                 details.put(result.getName(), result);
-                boolean reachable = result.getStatus().equals(HealthStatus.UP);
-                Source source = Source.valueOf(result.getName().toUpperCase());
-                if (source == Source.REGIONAL) {
-                    up |= reachable && failover.regionalInUse();
-                } else {
-                    up |= reachable && breakers.central().getState() != CircuitBreaker.State.OPEN;
-                }
             }
+            // Results come in the order of targets: regional, then central.
+            boolean regionalUp = ((HealthResult) results[0]).getStatus().equals(HealthStatus.UP);
+            boolean centralUp = ((HealthResult) results[1]).getStatus().equals(HealthStatus.UP);
+            boolean up = regionalUp && failover.regionalInUse()
+                    || centralUp && breakers.central().getState() != CircuitBreaker.State.OPEN;
             return HealthResult.builder("redis", up ? HealthStatus.UP : HealthStatus.DOWN).details(details).build();
         });
     }

@@ -2,7 +2,6 @@ package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.store.CentralRedis;
 import dev.gridstate.state.ChangeLog;
-import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
 import io.lettuce.core.ScoredValue;
@@ -67,9 +66,8 @@ public class Failback {
                 done.add(entry.getValue());
                 done.add(String.format("%.0f", entry.getScore()));
             }
-            ChangeLog.Export export = ChangeLog.export(central.async(), keys, entities, true).toCompletableFuture().join();
-            String message = ChangeMessage.changes(keys.region(), export, started).toJson();
-            ChangeLog.apply(regional, keys, ChangeLog.Mode.COPY, List.of(message)).toCompletableFuture().join();
+            ChangeLog.copy(central.async(), regional, keys, entities, ChangeLog.Mode.COPY, true, started)
+                    .toCompletableFuture().join();
             DONE.<Long>eval(central.async(), ScriptOutputType.INTEGER, new String[]{keys.failback()},
                     done.toArray(String[]::new)).toCompletableFuture().join();
             total += entities.size();

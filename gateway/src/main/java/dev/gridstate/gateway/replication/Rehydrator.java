@@ -2,7 +2,6 @@ package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.store.CentralRedis;
 import dev.gridstate.state.ChangeLog;
-import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -16,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Refills a regional Redis that came back empty (a restart without persistence, a FLUSHALL)
@@ -137,10 +135,8 @@ public class Rehydrator {
         long started = System.currentTimeMillis();
         long[] written = new long[2];
         ChangeLog.scanEntities(central.sync(), keys, settings.pageSize(), page -> {
-            ChangeLog.Export export = ChangeLog.export(central.async(), keys, page).toCompletableFuture().join();
-            String message = ChangeMessage.changes(keys.region(), export, started).toJson();
-            ChangeLog.Applied applied = ChangeLog.apply(regionalAsync, keys, ChangeLog.Mode.FILL_ABSENT, List.of(message))
-                    .toCompletableFuture().join();
+            ChangeLog.Applied applied = ChangeLog.copy(central.async(), regionalAsync, keys, page,
+                    ChangeLog.Mode.FILL_ABSENT, false, started).toCompletableFuture().join();
             written[0] += applied.applied();
             written[1] += applied.unchanged();
         });

@@ -163,24 +163,40 @@ public class Failover {
      * and a quiet gateway may never make the window's minimum of calls.
      */
     private boolean answersPing() {
-        long start = System.nanoTime();
-        try {
-            regional.ping().toCompletableFuture().get(breakers.timeoutNanos(Source.REGIONAL, 1), TimeUnit.NANOSECONDS);
+        Throwable failure = ping(Source.REGIONAL, true);
+        if (failure == null) {
             unansweredPings = 0;
             return true;
+        }
+        if (++unansweredPings >= settings.probeCalls()) {
+            unansweredPings = 0;
+            open(Source.REGIONAL, settings.probeCalls() + " PINGs in a row unanswered within "
+                    + settings.regionalTimeout().toMillis() + " ms (" + failure + ")");
+            leave("its breaker is open");
+        }
+        return false;
+    }
+
+    /**
+     * A PING to {@code target} within its state calls' timeout; null if answered, else why not.
+     * {@code record}: its outcome and time count in the target's breaker.
+     */
+    private Throwable ping(Source target, boolean record) {
+        long start = System.nanoTime();
+        Throwable failure = null;
+        try {
+            RedisAsyncCommands<String, String> redis = target == Source.REGIONAL ? regional : central.async();
+            redis.ping().toCompletableFuture().get(breakers.timeoutNanos(target, 1), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            failure = e;
         } catch (Exception e) {
-            breakers.record(Source.REGIONAL, 1, start, StateStore.unwrap(e));
-            if (++unansweredPings >= settings.probeCalls()) {
-                unansweredPings = 0;
-                open(Source.REGIONAL, settings.probeCalls() + " PINGs in a row unanswered within "
-                        + settings.regionalTimeout().toMillis() + " ms (" + StateStore.unwrap(e) + ")");
-                leave("its breaker is open");
-            }
-            return false;
+            failure = StateStore.unwrap(e);
         }
+        if (record) {
+            breakers.record(target, 1, start, failure);
+        }
+        return failure;
     }
 
     private void leave(String why) {
@@ -197,19 +213,7 @@ public class Failover {
             if (!breaker.tryAcquirePermission()) {
                 return;
             }
-            long start = System.nanoTime();
-            Throwable failure = null;
-            try {
-                RedisAsyncCommands<String, String> redis = target == Source.REGIONAL ? regional : central.async();
-                redis.ping().toCompletableFuture().get(breakers.timeoutNanos(target, 1), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = e;
-            } catch (Exception e) {
-                failure = StateStore.unwrap(e);
-            }
-            breakers.record(target, 1, start, failure);
-            if (failure != null) {
+            if (ping(target, true) != null) {
                 return;
             }
         }
@@ -297,16 +301,11 @@ public class Failover {
         if (breakers.central().getState() != CircuitBreaker.State.CLOSED) {
             return false;
         }
-        try {
-            central.async().ping().toCompletableFuture().get(breakers.timeoutNanos(Source.CENTRAL, 1), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            open(Source.CENTRAL, "it did not answer a PING: " + StateStore.unwrap(e));
-            return false;
+        Throwable failure = ping(Source.CENTRAL, false);
+        if (failure != null && !(failure instanceof InterruptedException)) {
+            open(Source.CENTRAL, "it did not answer a PING: " + failure);
         }
+        return failure == null;
     }
 
     private void open(Source target, String why) {

@@ -171,25 +171,12 @@ class FailoverIT {
 
         List<Sample> all = load.samples();
         List<Sample> outage = touching(all, fault, restart);
-        figures("regional-sigkill-then-restart-empty", all, fault)
-                .millis("openMs", fault, open)
-                .millis("firstCentralAnswerMs", fault, firstEnd(all, fault, central()))
-                .put("failedBeforeOpen", count(touching(all, fault, orNever(open)), wrong()))
-                .put("failedAfterOpen", open < 0 ? null : count(since(all, open), wrong()))
+        publish(failedOver("regional-sigkill-then-restart-empty", all, fault, open)
                 .millis("restartCallMs", restart, restarted)
                 .millis("rebuildMs", restarted, rebuilt)
-                .millis("backOnRegionalMs", restarted, back)
-                .latencies("outage", outage)
-                .put("outageRequests", outage.size())
-                .put("outageServedByCentral", count(outage, central()))
-                .put("servedByCentral", count(all, central()))
-                .put("requests", all.size())
-                .publish(LOG);
+                .millis("backOnRegionalMs", restarted, back), all, outage);
 
-        assertBaseline(all, fault);
-        assertOpenWithin(open, fault);
-        assertNoneWrong(since(all, open), "after the breakers opened");
-        assertAll(startedIn(all, open, restart), OUTAGE_REQUESTS, central(), "served by central while failed over");
+        assertFailedOver(all, fault, open, restart);
         assertThat(count(startedIn(all, open, restart), s -> s.kind() == Kind.MATCH))
                 .as("match queries that central answered with the whole fleet").isPositive();
         health.forEach(FailoverIT::assertServingCentral);
@@ -231,23 +218,10 @@ class FailoverIT {
 
         List<Sample> all = load.samples();
         List<Sample> outage = touching(all, fault, resume);
-        figures("regional-sigstop-then-sigcont", all, fault)
-                .millis("openMs", fault, open)
-                .millis("firstCentralAnswerMs", fault, firstEnd(all, fault, central()))
-                .put("failedBeforeOpen", count(touching(all, fault, orNever(open)), wrong()))
-                .put("failedAfterOpen", open < 0 ? null : count(since(all, open), wrong()))
-                .millis("rebuildMs", resume, back)
-                .latencies("outage", outage)
-                .put("outageRequests", outage.size())
-                .put("outageServedByCentral", count(outage, central()))
-                .put("servedByCentral", count(all, central()))
-                .put("requests", all.size())
-                .publish(LOG);
+        publish(failedOver("regional-sigstop-then-sigcont", all, fault, open)
+                .millis("rebuildMs", resume, back), all, outage);
 
-        assertBaseline(all, fault);
-        assertOpenWithin(open, fault);
-        assertNoneWrong(since(all, open), "after the breakers opened");
-        assertAll(startedIn(all, open, resume), OUTAGE_REQUESTS, central(), "served by central while failed over");
+        assertFailedOver(all, fault, open, resume);
         assertAnswered(registered, 201, "central");
         assertAnswered(flagged, 200, "central");
         health.forEach(FailoverIT::assertServingCentral);
@@ -371,6 +345,33 @@ class FailoverIT {
         await("a baseline of answers").atMost(AWAIT).until(() -> load.countSince(baselineFrom) >= BASELINE_REQUESTS);
         await("both replicas on the regional Redis at the fault").atMost(AWAIT).until(watch::allOnRegional);
         return mark("fault", System.nanoTime());
+    }
+
+    /** The figures of a regional Redis lost at {@code fault} whose breakers opened at {@code open}. */
+    private Figures failedOver(String scenario, List<Sample> all, long fault, long open) {
+        return figures(scenario, all, fault)
+                .millis("openMs", fault, open)
+                .millis("firstCentralAnswerMs", fault, firstEnd(all, fault, central()))
+                .put("failedBeforeOpen", count(touching(all, fault, orNever(open)), wrong()))
+                .put("failedAfterOpen", open < 0 ? null : count(since(all, open), wrong()));
+    }
+
+    /** Adds the outage's latencies and who served it, and publishes. */
+    private static void publish(Figures figures, List<Sample> all, List<Sample> outage) {
+        figures.latencies("outage", outage)
+                .put("outageRequests", outage.size())
+                .put("outageServedByCentral", count(outage, central()))
+                .put("servedByCentral", count(all, central()))
+                .put("requests", all.size())
+                .publish(LOG);
+    }
+
+    /** Open within a second of the fault, nothing wrong after, and central answering until {@code until}. */
+    private void assertFailedOver(List<Sample> all, long fault, long open, long until) {
+        assertBaseline(all, fault);
+        assertOpenWithin(open, fault);
+        assertNoneWrong(since(all, open), "after the breakers opened");
+        assertAll(startedIn(all, open, until), OUTAGE_REQUESTS, central(), "served by central while failed over");
     }
 
     /** The figures every scenario has: breaker openings with no fault, and the baseline before the fault. */
