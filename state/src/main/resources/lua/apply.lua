@@ -149,12 +149,28 @@ local function put_subcloud(key, id, e)
   redis.call('PUBLISH', tag .. K.subcloud_changes, id)
 end
 
+-- A job's status record; the dead-job index follows its state.
+local function put_job(key, id, e)
+  redis.call('DEL', key)
+  if type(e.rec) == 'table' then
+    hset_all(key, e.rec)
+    if e.expireAt then redis.call('PEXPIREAT', key, e.expireAt) end
+  end
+  if type(e.rec) == 'table' and e.rec.state == 'dead' then
+    redis.call('ZADD', tag .. K.dead_jobs, tonumber(e.rec.updatedAt) or now, id)
+  else
+    redis.call('ZREM', tag .. K.dead_jobs, id)
+  end
+end
+
 local function put(e)
   local kind, rest = entity_of(tag, e.k)
   if kind == 'node' then
     put_node(e.k, rest, e)
   elseif kind == 'flag' then
     put_flag(e.k, rest, e)
+  elseif kind == 'job' then
+    put_job(e.k, rest, e)
   else
     put_subcloud(e.k, rest, e)
   end

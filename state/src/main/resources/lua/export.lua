@@ -1,7 +1,7 @@
 -- Reads entities of a region for the change log: their whole current state, stamped with one
 -- tick of the region's clock. An entity that no longer exists is a deletion (no `rec`/`val`).
 -- Numbers that may pass 2^53 or need every digit (versions, times) travel as strings.
--- KEYS: the region's clock, then entity keys (node records, flag keys, Subcloud hashes).
+-- KEYS: the region's clock, then entity keys (node records, flag keys, Subcloud hashes, job records).
 -- ARGV[1]: 'claims' to keep a node's claim, with its lease (the way back from a failover to
 -- central); the change log leaves claims out.
 -- Returns {version, JSON array of entities}.
@@ -51,6 +51,9 @@ for i = 2, #KEYS do
     if e.val then e.expireAt = expire_at(key) end
   elseif kind == 'subcloud' then
     e.rec = hash(key)
+  elseif kind == 'job' then
+    e.rec = hash(key)
+    if e.rec then e.expireAt = expire_at(key) end
   else
     return redis.error_reply('not a change-log entity: ' .. key)
   end

@@ -110,9 +110,9 @@ local function tick(clock)
   return v
 end
 
--- The kind of a change-log entity, from its key, and its id: node, flag or subcloud.
+-- The kind of a change-log entity, from its key, and its id: node, flag, subcloud or job.
 local function entity_of(tag, key)
-  for _, kind in ipairs({'node', 'flag', 'subcloud'}) do
+  for _, kind in ipairs({'node', 'flag', 'subcloud', 'job'}) do
     local p = tag .. K[kind]
     if string.sub(key, 1, #p) == p then return kind, string.sub(key, #p + 1) end
   end
@@ -122,4 +122,140 @@ end
 -- A flag key's rest is `<node id>:<kind>`; node ids hold no ':'.
 local function flag_parts(rest)
   return string.match(rest, '^([^:]+):(.+)$')
+end
+
+-- Claims the ready node with the most free memory in `queue` (and in the `label` set, if given),
+-- atomically: no two claims get one node. Returns the node id and the lease's end, or nil.
+local function claim_node(queue, label, min_free, lease, claim_id, model, version, cap)
+  local tag = tag_of(queue)
+  local now = now_ms()
+  local offset, page, looked = 0, 100, 0
+  while looked < cap do
+    local ids = redis.call('ZREVRANGEBYSCORE', queue, '+inf', min_free, 'LIMIT', offset, page)
+    if #ids == 0 then break end
+    local dropped = 0
+    for _, id in ipairs(ids) do
+      looked = looked + 1
+      local node = tag .. K.node .. id
+      if redis.call('EXISTS', node) == 0 then
+        redis.call('ZREM', queue, id)
+        dropped = dropped + 1
+      elseif not ready(tag, node, id, now) then
+        -- A flag, lease or deadline changed since it queued: put it where it belongs now.
+        sync_ready(tag, node, id, now)
+        dropped = dropped + 1
+      elseif not label or redis.call('SISMEMBER', label, id) == 1 then
+        local claim_key = tag .. K.claim .. claim_id
+        local expires = now + lease
+        redis.call('HSET', claim_key, 'nodeId', id, 'model', model, 'version', version, 'expiresAt', expires)
+        redis.call('PEXPIRE', claim_key, lease)
+        redis.call('HSET', node, 'claim', claim_id)
+        touch(node)
+        sync_ready(tag, node, id, now)
+        return id, expires
+      end
+    end
+    offset = offset + page - dropped
+  end
+  return nil
+end
+
+-- Ends a claim, if it is still the node's: the node goes back to the queues if it is online and idle.
+local function release_claim(tag, claim_id, node_id)
+  if not claim_id or claim_id == '' then return end
+  redis.call('DEL', tag .. K.claim .. claim_id)
+  local node = tag .. K.node .. node_id
+  if redis.call('HGET', node, 'claim') == claim_id then
+    redis.call('HDEL', node, 'claim')
+    touch(node)
+    sync_ready(tag, node, node_id, now_ms())
+  end
+end
+
+-- Sets an admin flag (JSON {type, reason, [notice], setAt, [until]}) and takes the node out of
+-- routing at once. ttl is ms, or '' for until lifted. Returns the flag as stored.
+local function set_flag(tag, id, kind, reason, notice, ttl)
+  local flag_key = tag .. K.flag .. id .. ':' .. kind
+  local node = tag .. K.node .. id
+  local now = now_ms()
+  local flag = {type = kind, reason = reason, setAt = now}
+  if notice ~= '' then flag.notice = notice end
+  local json
+  if ttl == '' then
+    json = cjson.encode(flag)
+    redis.call('SET', flag_key, json)
+  else
+    flag['until'] = now + tonumber(ttl)
+    json = cjson.encode(flag)
+    redis.call('SET', flag_key, json, 'PX', ttl)
+  end
+  touch(flag_key)
+  -- A freeze is a hard lock: the node's claim is void now, not when its lease runs out.
+  if kind == 'freeze' then
+    local claim = redis.call('HGET', node, 'claim')
+    if claim then
+      redis.call('DEL', tag .. K.claim .. claim)
+      redis.call('HDEL', node, 'claim')
+    end
+  end
+  if redis.call('EXISTS', node) == 1 then sync_ready(tag, node, id, now) end
+  -- A shadow-ban is never told to anyone who might pass it on to the node.
+  if kind ~= HIDDEN_FLAG then publish(tag, id, 'flags', {flag = kind, set = true}, now) end
+  return json
+end
+
+-- Jobs. A job record ({tag}job:<id>) holds: jobId, model, version, priority, maxAttempts,
+-- fingerprint, submittedAt, updatedAt, state (queued, assigned, succeeded, failed, dead),
+-- attempt (assignments made so far), node, claim, leaseUntil, nodes (every node that had an
+-- attempt), delivered, and as they apply error, reason, output, resultNode, resultAttempt,
+-- duplicates. It lives for the status TTL after its last change.
+
+local function job_save(job, ttl, fields)
+  fields[#fields + 1] = 'updatedAt'
+  fields[#fields + 1] = now_ms()
+  redis.call('HSET', job, unpack(fields))
+  redis.call('PEXPIRE', job, ttl)
+end
+
+-- One more failed job on a node, within `window` ms; at `limit` of them the node is quarantined
+-- for `qttl` ms (a flag: out of routing, visible to admins, told to the node). Returns the node
+-- id when this failure quarantined it, else ''.
+local function node_failed(tag, node_id, what, window, limit, qttl)
+  if not node_id or node_id == '' or tonumber(limit) <= 0 then return '' end
+  local key = tag .. K.nfail .. node_id
+  local now = now_ms()
+  redis.call('ZADD', key, now, what)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(window))
+  redis.call('PEXPIRE', key, window)
+  local n = redis.call('ZCARD', key)
+  if n < tonumber(limit) then return '' end
+  redis.call('DEL', key)
+  set_flag(tag, node_id, 'quarantine', n .. ' failed jobs within ' .. window .. ' ms (last: ' .. what .. ')', '', qttl)
+  return node_id
+end
+
+-- The current attempt ended without a result: the job waits for its redelivery. Returns the
+-- node id if this quarantined the node, else ''.
+local function job_attempt_failed(job, r, err, ttl, window, limit, qttl)
+  local tag = tag_of(job)
+  job_save(job, ttl, {'state', 'failed', 'error', err, 'leaseUntil', ''})
+  release_claim(tag, r.claim, r.node)
+  redis.call('PUBLISH', tag .. K.jobs, 'done ' .. r.jobId)
+  return node_failed(tag, r.node, r.jobId .. '#' .. r.attempt .. ': ' .. string.sub(err, 1, 200), window, limit, qttl)
+end
+
+local function job_read(job)
+  local f = {'jobId', 'state', 'attempt', 'maxAttempts', 'node', 'claim', 'leaseUntil', 'nodes', 'delivered'}
+  local v = redis.call('HMGET', job, unpack(f))
+  if not v[2] then return nil end
+  local r = {}
+  for i, name in ipairs(f) do r[name] = v[i] or '' end
+  return r
+end
+
+-- Fills in what a record recreated from a node's report lacks, from the job's message:
+-- ARGV[2..7] = model, version, priority, maxAttempts, fingerprint, submittedAt.
+local function job_fill(job, args)
+  local names = {'model', 'version', 'priority', 'maxAttempts', 'fingerprint', 'submittedAt'}
+  for i, name in ipairs(names) do redis.call('HSETNX', job, name, args[i + 1]) end
 end

@@ -20,6 +20,13 @@ public final class TestGateway implements AutoCloseable {
      */
     private static final String EXCHANGE = RabbitBroker.shared().uniqueName("changes");
     private static final String QUEUE_BASE = RabbitBroker.shared().uniqueName("changes-q");
+    /** The jobs of this test run, likewise; {@link #jobQueues} registers a model's queue for deletion. */
+    private static final String JOBS_EXCHANGE = RabbitBroker.shared().uniqueName("jobs");
+    private static final String JOBS_QUEUE_BASE = RabbitBroker.shared().uniqueName("jobs-q");
+
+    static {
+        RabbitBroker.shared().derivedName(JOBS_EXCHANGE, ".dead");
+    }
 
     private final EmbeddedServer server;
 
@@ -37,6 +44,9 @@ public final class TestGateway implements AutoCloseable {
         props.put("gateway.replication.exchange", EXCHANGE);
         props.put("gateway.replication.queue-prefix", QUEUE_BASE + ".");
         RabbitBroker.shared().derivedName(QUEUE_BASE, "." + region);
+        props.put("gateway.jobs.exchange", JOBS_EXCHANGE);
+        props.put("gateway.jobs.queue-prefix", JOBS_QUEUE_BASE + ".");
+        RabbitBroker.shared().derivedName(JOBS_QUEUE_BASE, "." + region + ".dead");
         props.put("gateway.admin.token", ADMIN_TOKEN);
         props.put("gateway.node-token-secret", "test-node-token-secret");
         // The suite runs gateways, their Redis servers, a replicator and its clients on two cores,
@@ -55,6 +65,19 @@ public final class TestGateway implements AutoCloseable {
 
     public static String queuePrefix() {
         return QUEUE_BASE + ".";
+    }
+
+    /** The job queues of these models in the region, registered for deletion at the end of the run; returns the first. */
+    public static String jobQueues(String region, String... models) {
+        for (String model : models) {
+            RabbitBroker.shared().derivedName(JOBS_QUEUE_BASE, "." + region + "." + model);
+        }
+        return JOBS_QUEUE_BASE + "." + region + "." + models[0];
+    }
+
+    /** The dead-letter queue of the region's jobs. */
+    public static String deadJobQueue(String region) {
+        return JOBS_QUEUE_BASE + "." + region + ".dead";
     }
 
     public URI uri() {

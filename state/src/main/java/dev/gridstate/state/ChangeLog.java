@@ -100,7 +100,7 @@ public final class ChangeLog {
 
     /** The key patterns of every change-log entity of a region. */
     public static List<String> entityPatterns(Keys keys) {
-        return List.of(keys.nodePrefix() + "*", keys.flagPrefix() + "*", keys.subcloud("*"));
+        return List.of(keys.nodePrefix() + "*", keys.flagPrefix() + "*", keys.subcloud("*"), keys.jobPrefix() + "*");
     }
 
     /**

@@ -18,7 +18,7 @@ public final class Keys {
     // The parts after the region's tag. Lua scripts get them through luaHeader(), so a key's
     // name is written here and nowhere else.
     /** Every kind of admin flag, as it appears in flag keys; {@code flags.FlagKind} names the same. */
-    public static final List<String> FLAG_KINDS = List.of("pause", "cooldown", "maintenance", "freeze", "shadow-ban");
+    public static final List<String> FLAG_KINDS = List.of("pause", "cooldown", "maintenance", "freeze", "shadow-ban", "quarantine");
     /** The one flag a node is never told about, nor anyone who could pass it on. */
     public static final String HIDDEN_FLAG_KIND = "shadow-ban";
 
@@ -40,6 +40,12 @@ public final class Keys {
     static final String CLIENT_SUBCLOUDS = "client-subclouds:";
     static final String EVENTS = "events";
     static final String SUBCLOUD_CHANGES = "subcloud-changes";
+    static final String JOB = "job:";
+    static final String DEAD_JOBS = "jobs:dead";
+    static final String JOB_MODELS = "jobs:models";
+    static final String JOBS_CHANNEL = "jobs";
+    static final String INBOX = "inbox:";
+    static final String NODE_FAILURES = "nfail:";
     static final String CLOCK = "clock";
     static final String EPOCH = "epoch";
     /** Replication's own bookkeeping, never replicated itself. */
@@ -130,6 +136,43 @@ public final class Keys {
 
     public String claimPrefix() {
         return prefix + CLAIM;
+    }
+
+    /**
+     * Hash with TTL: one job's status (state, attempt, node, lease, result), kept for the
+     * status TTL after its last change; replicated like nodes and flags.
+     */
+    public String job(String jobId) {
+        return jobPrefix() + jobId;
+    }
+
+    public String jobPrefix() {
+        return prefix + JOB;
+    }
+
+    /** Sorted set: ids of dead-lettered jobs, scored by when they died (ids whose record expired are pruned on read). */
+    public String deadJobs() {
+        return prefix + DEAD_JOBS;
+    }
+
+    /** Set: the models jobs were submitted for, so every replica consumes their queues. */
+    public String jobModels() {
+        return prefix + JOB_MODELS;
+    }
+
+    /** Pub/sub channel: {@code work <nodeId>} when a node has a new assignment, {@code done <jobId>} when an attempt ended. */
+    public String jobsChannel() {
+        return prefix + JOBS_CHANNEL;
+    }
+
+    /** List with TTL: assignments handed to a node and not yet fetched by it, JSON. */
+    public String inbox(String nodeId) {
+        return prefix + INBOX + nodeId;
+    }
+
+    /** Sorted set with TTL: a node's recent job failures, scored by time, for quarantine. */
+    public String nodeFailures(String nodeId) {
+        return prefix + NODE_FAILURES + nodeId;
     }
 
     /** String with TTL: a region-wide maintenance notice, JSON. */
@@ -239,6 +282,11 @@ public final class Keys {
         parts.put("csub", CLIENT_SUBCLOUDS);
         parts.put("subcloud_changes", SUBCLOUD_CHANGES);
         parts.put("seen", RESYNC_SEEN);
+        parts.put("job", JOB);
+        parts.put("dead_jobs", DEAD_JOBS);
+        parts.put("jobs", JOBS_CHANNEL);
+        parts.put("inbox", INBOX);
+        parts.put("nfail", NODE_FAILURES);
         parts.put("clock", CLOCK);
         parts.put("epoch", EPOCH);
         parts.put("versions", VERSIONS);

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 /**
  * What replication keeps equal between a region and central: every key of the region with its
  * value (not its TTL). Left out are the keys replication does not carry, claims and notices,
+ * the job machinery around job records (node inboxes, failure windows, the models set),
  * the node record's claim field, and its own bookkeeping: clock, epoch marker, versions.
  * Two Redis servers agree on a region when their maps are equal; reads every key of the region
  * (KEYS), so it is for checks and tests, not for a busy production Redis.
@@ -23,7 +24,8 @@ public final class ReplicatedState {
         for (String key : redis.keys(keys.prefix() + "*")) {
             String part = key.substring(keys.prefix().length());
             if (key.equals(keys.clock()) || key.equals(keys.epoch()) || part.startsWith(Keys.REPLICATION)
-                    || key.startsWith(keys.claimPrefix()) || part.startsWith(Keys.NOTICE) || part.equals(Keys.NOTICES)) {
+                    || key.startsWith(keys.claimPrefix()) || part.startsWith(Keys.NOTICE) || part.equals(Keys.NOTICES)
+                    || part.startsWith(Keys.INBOX) || part.startsWith(Keys.NODE_FAILURES) || part.equals(Keys.JOB_MODELS)) {
                 continue;
             }
             String value = switch (redis.type(key)) {

@@ -3,6 +3,7 @@ package dev.gridstate.gateway.api;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
@@ -14,6 +15,8 @@ class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpResponse
 
     @Override
     public HttpResponse<ApiError> handle(HttpRequest request, ApiException exception) {
-        return HttpResponse.<ApiError>status(exception.status()).body(exception.toError());
+        var response = HttpResponse.<ApiError>status(exception.status()).body(exception.toError());
+        // A 503 of ours is a dependency out for a moment (the broker): say when to come back.
+        return exception.status() == HttpStatus.SERVICE_UNAVAILABLE ? response.header("Retry-After", "1") : response;
     }
 }

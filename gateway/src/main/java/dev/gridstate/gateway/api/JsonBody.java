@@ -98,6 +98,12 @@ public final class JsonBody {
         return v;
     }
 
+    /** The field's value as it came, any JSON (null when absent or null). */
+    public JsonNode raw(String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
     public JsonBody object(String name) {
         JsonNode value = value(name, true);
         if (!value.isObject()) {

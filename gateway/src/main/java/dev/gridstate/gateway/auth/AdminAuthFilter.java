@@ -10,6 +10,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * without the token nothing tells what the admin API holds.
  */
 @ServerFilter(AdminAuthFilter.PATTERN)
+@Singleton
 class AdminAuthFilter implements Ordered {
 
     static final String PATTERN = "/v1/admin/**";

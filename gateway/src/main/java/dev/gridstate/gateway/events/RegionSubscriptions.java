@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.events;
 
+import dev.gridstate.gateway.store.ChannelSubscription;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisClient;
 import io.micronaut.context.annotation.Context;
@@ -17,21 +18,22 @@ import java.util.List;
 @Context
 class RegionSubscriptions {
 
-    private final List<RegionSubscription> subscriptions;
+    private final List<ChannelSubscription> subscriptions;
 
     RegionSubscriptions(@Named("regional") RedisClient regional, @Named("central") RedisClient central, Keys keys,
                         EventHub hub) {
-        this.subscriptions = List.of(new RegionSubscription("regional", regional, keys, hub),
-                new RegionSubscription("central", central, keys, hub));
+        this.subscriptions = List.of(
+                new ChannelSubscription("regional", regional, keys.events(), hub::publish, hub::resync),
+                new ChannelSubscription("central", central, keys.events(), hub::publish, hub::resync));
     }
 
     @Scheduled(fixedDelay = "1s", initialDelay = "1s")
     void connectIfNeeded() {
-        subscriptions.forEach(RegionSubscription::connectIfNeeded);
+        subscriptions.forEach(ChannelSubscription::connectIfNeeded);
     }
 
     @PreDestroy
     void close() {
-        subscriptions.forEach(RegionSubscription::close);
+        subscriptions.forEach(ChannelSubscription::close);
     }
 }

@@ -21,7 +21,12 @@ public enum FlagKind {
     /** A hard lock for violations: claims voided at once. Told: yes. Until lifted. */
     FREEZE(Lifetime.UNTIL_LIFTED),
     /** Routed to: no. Told: no; its own answers look exactly as before. Until lifted. */
-    SHADOW_BAN(Lifetime.UNTIL_LIFTED);
+    SHADOW_BAN(Lifetime.UNTIL_LIFTED),
+    /**
+     * Set by the job dispatcher on a node that failed too many jobs in a row (admins may set or
+     * lift it too). Routed to: no. Told: yes. Lifetime: ttlMs, or until lifted.
+     */
+    QUARANTINE(Lifetime.TTL_OPTIONAL);
 
     enum Lifetime { TTL_REQUIRED, TTL_OPTIONAL, UNTIL_LIFTED }
 

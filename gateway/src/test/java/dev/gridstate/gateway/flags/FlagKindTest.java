@@ -25,6 +25,6 @@ class FlagKindTest {
     void shouldRefuseUnknownKindsNamingThem() {
         assertThatThrownBy(() -> FlagKind.parse("vacation"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
-                        .isEqualTo("flag kind must be one of [pause, cooldown, maintenance, freeze, shadow-ban], but was \"vacation\""));
+                        .isEqualTo("flag kind must be one of [pause, cooldown, maintenance, freeze, shadow-ban, quarantine], but was \"vacation\""));
     }
 }

@@ -1,6 +1,5 @@
-package dev.gridstate.gateway.events;
+package dev.gridstate.gateway.store;
 
-import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -9,36 +8,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * One subscription to the region's events channel, on its own pub/sub connection to one of the
- * region's Redis servers ({@link RegionSubscriptions}). Lettuce reconnects it and subscribes
- * again by itself; each subscription after the first means messages may have been missed
- * meanwhile, so subscribers get a {@code resync}. If Redis does not answer at start-up, it tries
- * again every second (and sends a {@code resync} once it is subscribed).
+ * One subscription to one of the region's pub/sub channels, on its own connection to one of the
+ * region's Redis servers. Lettuce reconnects it and subscribes again by itself; each subscription
+ * after the first means messages may have been missed meanwhile, so the owner is told
+ * ({@code onResubscribed}) and catches up its own way. If Redis does not answer at start-up,
+ * the owner calls {@link #connectIfNeeded()} until it does (and is told once it is subscribed).
  */
-class RegionSubscription extends RedisPubSubAdapter<String, String> {
+public class ChannelSubscription extends RedisPubSubAdapter<String, String> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RegionSubscription.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelSubscription.class);
 
     private final String target;
     private final RedisClient client;
-    private final Keys keys;
-    private final EventHub hub;
+    private final String channel;
+    private final Consumer<String> onMessage;
+    private final Runnable onResubscribed;
     private final AtomicBoolean subscribedBefore = new AtomicBoolean();
     private volatile StatefulRedisPubSubConnection<String, String> connection;
     private volatile boolean failedBefore;
     private volatile boolean closed;
 
-    RegionSubscription(String target, RedisClient client, Keys keys, EventHub hub) {
+    /** {@code target} names the Redis in logs: regional or central. */
+    public ChannelSubscription(String target, RedisClient client, String channel, Consumer<String> onMessage,
+                               Runnable onResubscribed) {
         this.target = target;
         this.client = client;
-        this.keys = keys;
-        this.hub = hub;
+        this.channel = channel;
+        this.onMessage = onMessage;
+        this.onResubscribed = onResubscribed;
         connect();
     }
 
-    void connectIfNeeded() {
+    public void connectIfNeeded() {
         if (connection == null) {
             connect();
         }
@@ -46,18 +50,17 @@ class RegionSubscription extends RedisPubSubAdapter<String, String> {
 
     @Override
     public void message(String channel, String message) {
-        hub.publish(message);
+        onMessage.accept(message);
     }
 
     @Override
     public void subscribed(String channel, long count) {
         // after a gap, or after a start without Redis: subscribers may have missed changes
         if (subscribedBefore.getAndSet(true) || failedBefore) {
-            LOG.info("region {}: subscribed to {} on the {} Redis again; telling {} subscriber(s) to resync",
-                    keys.region(), channel, target, hub.subscribers());
-            hub.resync();
+            LOG.info("subscribed to {} on the {} Redis again; catching up on what was missed", channel, target);
+            onResubscribed.run();
         } else {
-            LOG.info("region {}: subscribed to {} on the {} Redis", keys.region(), channel, target);
+            LOG.info("subscribed to {} on the {} Redis", channel, target);
         }
     }
 
@@ -69,7 +72,7 @@ class RegionSubscription extends RedisPubSubAdapter<String, String> {
         try {
             opened = client.connectPubSub();
             opened.addListener(this);
-            opened.sync().subscribe(keys.events());
+            opened.sync().subscribe(this.channel);
             connection = opened;
         } catch (RedisException e) {
             if (opened != null) {
@@ -77,13 +80,13 @@ class RegionSubscription extends RedisPubSubAdapter<String, String> {
             }
             if (!failedBefore) {
                 failedBefore = true;
-                LOG.warn("region {}: cannot subscribe to {} on the {} Redis yet, trying every second; "
-                        + "its events are missed meanwhile: {}", keys.region(), keys.events(), target, e.toString());
+                LOG.warn("cannot subscribe to {} on the {} Redis yet, trying every second; "
+                        + "its messages are missed meanwhile: {}", this.channel, target, e.toString());
             }
         }
     }
 
-    synchronized void close() {
+    public synchronized void close() {
         closed = true;
         // The client may have closed it already when it shut down first.
         if (connection != null && connection.isOpen()) {

@@ -1,0 +1,202 @@
+package dev.gridstate.gateway.jobs;
+
+import dev.gridstate.gateway.GatewayConfig;
+import dev.gridstate.gateway.api.ApiError;
+import dev.gridstate.gateway.api.ApiException;
+import dev.gridstate.gateway.api.JsonBody;
+import dev.gridstate.gateway.api.Names;
+import dev.gridstate.gateway.auth.Bearer;
+import dev.gridstate.gateway.auth.NodeTokens;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * Jobs: intake, status, and what nodes report ({@code infra/rabbitmq/JOBS.md} has the whole path).
+ * Nodes prove themselves with their node token, as for heartbeats.
+ */
+@Controller("/v1")
+@Requires(property = "gateway.jobs.enabled", notEquals = "false")
+class JobController {
+
+    static final Pattern JOB_ID = Pattern.compile("[0-9a-f-]{36}");
+    private static final Pattern ERROR_TEXT = Pattern.compile("(?s).{0,1000}");
+    private static final int MAX_LIST = 1000;
+    private static final int MAX_OUTPUT = 1 << 20;
+
+    private final JobIntake intake;
+    private final JobStore store;
+    private final Assignments assignments;
+    private final NodeTokens tokens;
+    private final JobSettings settings;
+    private final JsonMapper json;
+
+    JobController(JobIntake intake, JobStore store, Assignments assignments, NodeTokens tokens, JobSettings settings,
+                  JsonMapper json) {
+        this.intake = intake;
+        this.store = store;
+        this.assignments = assignments;
+        this.tokens = tokens;
+        this.settings = settings;
+        this.json = json;
+    }
+
+    @Serdeable
+    record Accepted(String jobId, String state) {
+    }
+
+    @Serdeable
+    record Reported(String jobId, String state, boolean duplicate) {
+    }
+
+    @Serdeable
+    record FailureReported(String jobId, String state, long attempt, long maxAttempts, boolean willRetry) {
+    }
+
+    @Serdeable
+    record Lease(String jobId, long attempt, long leaseExpiresAt) {
+    }
+
+    @Post("/jobs")
+    CompletionStage<HttpResponse<?>> submit(@Nullable @Body byte[] body) {
+        return intake.submit(JsonBody.parse(json, body)).thenApply(job -> HttpResponse.accepted()
+                .header(HttpHeaders.LOCATION, "/v1/jobs/" + job.jobId())
+                .body(new Accepted(job.jobId(), job.state())));
+    }
+
+    @Get("/jobs/{jobId}")
+    CompletionStage<HttpResponse<?>> status(@PathVariable String jobId) {
+        String id = jobId(jobId);
+        return store.get(id).thenApply(record -> record.isEmpty()
+                ? HttpResponse.notFound(ApiException.notFound("job " + id).toError())
+                : HttpResponse.ok(JobView.of(record, json)));
+    }
+
+    @Get("/jobs{?state,limit}")
+    CompletionStage<HttpResponse<?>> list(@Nullable @QueryValue String state, @Nullable @QueryValue Integer limit) {
+        if (!"dead".equals(state)) {
+            throw ApiException.invalid("state", "only state=dead is listed (a job's own status is GET /v1/jobs/{jobId})");
+        }
+        int n = limit == null ? 100 : limit;
+        if (n < 1 || n > MAX_LIST) {
+            throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIST + ", but was " + n);
+        }
+        return store.dead(n).thenApply(rows -> HttpResponse.ok(Map.of("jobs",
+                rows.stream().map(r -> JobView.of(r, json)).toList())));
+    }
+
+    @Get("/nodes/{nodeId}/assignments{?waitMs}")
+    CompletionStage<HttpResponse<?>> assignments(@PathVariable String nodeId, @Nullable @QueryValue Long waitMs,
+                                                 @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        String id = Names.nodeId(nodeId);
+        requireToken(id, authorization);
+        long wait = waitMs == null ? 0 : waitMs;
+        if (wait < 0 || wait > settings.maxWait().toMillis()) {
+            throw ApiException.invalid("waitMs", "waitMs must be between 0 and " + settings.maxWait().toMillis() + ", but was " + wait);
+        }
+        return assignments.await(id, wait).thenApply(found -> HttpResponse.ok("[" + String.join(",", found) + "]")
+                .contentType(MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    @Post("/jobs/{jobId}/result")
+    CompletionStage<HttpResponse<?>> result(@PathVariable String jobId, @Nullable @Body byte[] body,
+                                            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        String id = jobId(jobId);
+        JsonBody request = JsonBody.parse(json, body);
+        Report report = Report.read(request);
+        requireToken(report.nodeId(), authorization);
+        JsonNode output = request.raw("output");
+        String outputJson = output == null ? "null" : write(output);
+        if (outputJson.length() > MAX_OUTPUT) {
+            throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "output_too_large",
+                    "output must be at most " + MAX_OUTPUT + " bytes of JSON, but was " + outputJson.length(), "output");
+        }
+        return store.result(id, report.nodeId(), report.attempt(), outputJson).thenApply(r -> r == null
+                ? notAssigned(id, report.nodeId())
+                : HttpResponse.ok(new Reported(id, r.state(), r.duplicate())));
+    }
+
+    @Post("/jobs/{jobId}/failure")
+    CompletionStage<HttpResponse<?>> failure(@PathVariable String jobId, @Nullable @Body byte[] body,
+                                             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        String id = jobId(jobId);
+        JsonBody request = JsonBody.parse(json, body);
+        Report report = Report.read(request);
+        String error = request.optionalString("error", ERROR_TEXT, "no reason given");
+        requireToken(report.nodeId(), authorization);
+        return store.failure(id, report.nodeId(), report.attempt(), error).thenApply(r -> r == null
+                ? notAssigned(id, report.nodeId())
+                : HttpResponse.ok(new FailureReported(id, r.state(), r.attempt(), r.maxAttempts(),
+                        r.ended() && (r.maxAttempts() == 0 || r.attempt() < r.maxAttempts()))));
+    }
+
+    @Post("/jobs/{jobId}/lease")
+    CompletionStage<HttpResponse<?>> renew(@PathVariable String jobId, @Nullable @Body byte[] body,
+                                           @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        String id = jobId(jobId);
+        Report report = Report.read(JsonBody.parse(json, body));
+        requireToken(report.nodeId(), authorization);
+        return store.renew(id, report.nodeId(), report.attempt()).thenApply(until -> until < 0
+                ? HttpResponse.status(HttpStatus.CONFLICT).body(new ApiError("lease_lost",
+                        "attempt " + report.attempt() + " of job " + id + " is no longer node " + report.nodeId()
+                                + "'s: it ended or went to another node; finish and report, the result is recorded as late",
+                        null))
+                : HttpResponse.ok(new Lease(id, report.attempt(), until)));
+    }
+
+    /** Which node reports, and for which attempt. */
+    record Report(String nodeId, long attempt) {
+        static Report read(JsonBody body) {
+            String node = body.string("nodeId", Names.NODE_ID);
+            long attempt = body.nonNegativeLong("attempt");
+            if (attempt < 1) {
+                throw ApiException.invalid("attempt", "attempt must be at least 1, as the assignment gave it");
+            }
+            return new Report(node, attempt);
+        }
+    }
+
+    private void requireToken(String nodeId, String authorization) {
+        if (!tokens.verify(nodeId, Bearer.token(authorization))) {
+            throw ApiException.unauthorized("a valid node token is required: Authorization: Bearer <nodeToken from registration>");
+        }
+    }
+
+    private static HttpResponse<?> notAssigned(String jobId, String nodeId) {
+        return HttpResponse.status(HttpStatus.CONFLICT).body(new ApiError("not_assigned",
+                "node " + nodeId + " never had an attempt of job " + jobId, "nodeId"));
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (IOException e) {
+            throw ApiException.invalid("output", "output is not JSON that can be stored");
+        }
+    }
+
+    static String jobId(String value) {
+        if (!JOB_ID.matcher(value).matches()) {
+            throw ApiException.invalid("jobId", "jobId must be a UUID as POST /v1/jobs answers it");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,465 @@
+package dev.gridstate.gateway.jobs;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import dev.gridstate.state.Keys;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Consumes the region's job queues and sees every job it holds through to its end.
+ *
+ * <p>A delivered job is held, unacknowledged, while it waits for an eligible idle node and
+ * while a node runs it: the claim takes the node out of routing, the assignment goes to the
+ * node's inbox, and the attempt has a lease the node renews. The message is acknowledged only
+ * once the job's result is stored. A reported failure or a lease that ran out ends the attempt
+ * and the message is returned to its queue (the broker counts the delivery); its next delivery,
+ * here or on another replica, tries again on another node if there is one, or dead-letters the
+ * job once its attempts are used up. A replica that dies returns what it held the same way, and
+ * the next holder adopts attempts that are still running. A job record lost with its Redis is
+ * put back from what the holder knows.
+ *
+ * <p>One thread owns all of this; Redis calls are asynchronous and come back to it.
+ */
+@Context
+@Requires(property = "gateway.jobs.enabled", notEquals = "false")
+class JobDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+    private static final long WAIT_RETRY_MS = 200;
+    private static final long ERROR_RETRY_MS = 250;
+    private static final long RECONNECT_MS = 1_000;
+    private static final int MAX_CALLS = 32;
+    private static final long LOG_EVERY_MS = 10_000;
+
+    enum Phase { WAITING, ASSIGNED }
+
+    /** One delivery this replica holds. */
+    static final class Held {
+        final Channel channel;
+        final long tag;
+        final JobMessage job;
+        final long arrived;
+        Phase phase = Phase.WAITING;
+        long nextTry;
+        boolean busy;
+        boolean delivered;
+        long attempt;
+        String node;
+        String claimId = "";
+        long leaseUntil;
+
+        Held(Channel channel, long tag, JobMessage job, long arrived) {
+            this.channel = channel;
+            this.tag = tag;
+            this.job = job;
+            this.arrived = arrived;
+        }
+    }
+
+    private final JobSettings settings;
+    private final JobStore store;
+    private final JobTopology topology;
+    private final ConnectionFactory factory;
+    private final ScheduledExecutorService loop =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-dispatch").daemon().factory());
+    private final List<Held> held = new ArrayList<>();
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private final Map<String, Channel> consuming = new HashMap<>();
+    private final Counter assigned;
+    private final Counter succeeded;
+    private final Counter returned;
+    private final Counter dead;
+    private Connection connection;
+    private long nextConnect;
+    private long nextReconcile;
+    private long lastErrorLog;
+    private int calls;
+    private volatile boolean running;
+
+    JobDispatcher(JobSettings settings, JobStore store, Keys keys, JobSignals signals, MeterRegistry metrics,
+                  @Value("${rabbitmq.uri}") String uri) {
+        this.settings = settings;
+        this.store = store;
+        this.topology = JobTopology.of(settings, keys.region());
+        this.factory = Broker.connections(uri);
+        this.wanted.addAll(settings.models());
+        signals.onDone(jobId -> loop.execute(() -> done(jobId)));
+        signals.onMissed(() -> loop.execute(() -> nextReconcile = 0));
+        this.assigned = Counter.builder("gateway.jobs.assigned").description("attempts handed to nodes").register(metrics);
+        this.succeeded = Counter.builder("gateway.jobs.acked").description("jobs whose message was acknowledged: finished").register(metrics);
+        this.returned = Counter.builder("gateway.jobs.returned").description("deliveries returned to the queue for another attempt").register(metrics);
+        this.dead = Counter.builder("gateway.jobs.dead").description("jobs dead-lettered").register(metrics);
+        Gauge.builder("gateway.jobs.held", held, List::size).description("deliveries this replica holds").register(metrics);
+    }
+
+    @PostConstruct
+    void start() {
+        running = true;
+        loop.scheduleWithFixedDelay(this::tick, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A model jobs were submitted for here: consume its queue from the next tick on. */
+    void want(String model) {
+        if (wanted.add(model)) {
+            loop.execute(() -> nextReconcile = 0);
+        }
+    }
+
+    /** Deliveries held now (for tests and status). */
+    int held() {
+        return held.size();
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        try {
+            loop.submit(this::disconnect).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("jobs: stopping the dispatcher: {}", e.toString());
+        }
+        loop.shutdownNow();
+    }
+
+    private void tick() {
+        try {
+            if (!running) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (connection == null || !connection.isOpen()) {
+                if (now < nextConnect) {
+                    return;
+                }
+                connect(now);
+                if (connection == null) {
+                    return;
+                }
+            }
+            if (now >= nextReconcile) {
+                nextReconcile = now + settings.reconcileInterval().toMillis();
+                refreshModels();
+                reconcile();
+            }
+            dispatchWaiting(now);
+            for (Held h : List.copyOf(held)) {
+                if (h.phase != Phase.ASSIGNED || h.busy || calls >= MAX_CALLS) {
+                    continue;
+                }
+                if (!h.delivered) {
+                    deliver(h);
+                } else if (now >= h.leaseUntil) {
+                    expire(h);
+                }
+            }
+        } catch (RuntimeException e) {
+            logError("jobs: dispatch tick failed", e);
+        }
+    }
+
+    private void dispatchWaiting(long now) {
+        List<Held> due = held.stream()
+                .filter(h -> h.phase == Phase.WAITING && !h.busy && h.nextTry <= now)
+                .sorted(Comparator.comparingInt((Held h) -> -h.job.priority()).thenComparingLong(h -> h.arrived))
+                .toList();
+        for (Held h : due) {
+            if (calls >= MAX_CALLS) {
+                return;
+            }
+            dispatch(h);
+        }
+    }
+
+    private void connect(long now) {
+        try {
+            connection = factory.newConnection("gateway-" + topology.region() + "-jobs-dispatch");
+            connection.addShutdownListener(cause -> loop.execute(() -> lost(cause.getMessage())));
+            consuming.clear();
+            for (String model : wanted) {
+                consume(model);
+            }
+            LOG.info("jobs: consuming {} model queue(s) of region {}", consuming.size(), topology.region());
+        } catch (Exception e) {
+            nextConnect = now + RECONNECT_MS;
+            logError("jobs: cannot reach the broker, trying again every second", e);
+            disconnect();
+        }
+    }
+
+    private void consume(String model) throws Exception {
+        Channel channel = connection.createChannel();
+        channel.basicQos(settings.prefetch());
+        topology.declare(channel, model);
+        channel.basicConsume(topology.queue(model), false, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                loop.execute(() -> accept(channel, envelope.getDeliveryTag(), props, body));
+            }
+        });
+        consuming.put(model, channel);
+    }
+
+    /** The broker connection is gone: the broker returns every unacknowledged delivery by itself. */
+    private void lost(String cause) {
+        if (!held.isEmpty()) {
+            LOG.warn("jobs: broker connection lost ({}); the broker returns the {} job(s) held here to their queues", cause, held.size());
+        }
+        held.clear();
+        consuming.clear();
+        connection = null;
+        nextConnect = System.currentTimeMillis() + (running ? 100 : Long.MAX_VALUE / 2);
+    }
+
+    private void disconnect() {
+        Connection c = connection;
+        connection = null;
+        held.clear();
+        consuming.clear();
+        if (c != null) {
+            try {
+                c.abort(2_000);
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+        }
+    }
+
+    private void refreshModels() {
+        track(store.models(), models -> {
+            wanted.addAll(models);
+            for (String model : wanted) {
+                if (!consuming.containsKey(model) && connection != null) {
+                    try {
+                        consume(model);
+                    } catch (Exception e) {
+                        logError("jobs: cannot consume the queue of model " + model, e);
+                    }
+                }
+            }
+        }, null);
+    }
+
+    private void accept(Channel channel, long tag, AMQP.BasicProperties props, byte[] body) {
+        if (!channel.isOpen() || !running) {
+            return;
+        }
+        JobMessage job = JobMessage.from(props, body);
+        if (job == null) {
+            LOG.warn("jobs: a message without a job's properties (id {}); dead-lettering it", props.getMessageId());
+            settle(channel, tag, false, false);
+            return;
+        }
+        Held h = new Held(channel, tag, job, System.currentTimeMillis());
+        held.add(h);
+        if (calls < MAX_CALLS) {
+            dispatch(h);
+        }
+    }
+
+    private void dispatch(Held h) {
+        String claimId = JobStore.claimId();
+        call(h, store.dispatch(h.job, claimId), d -> {
+            switch (d.outcome()) {
+                case "done" -> {
+                    if (d.state().equals("succeeded")) {
+                        succeeded.increment();
+                    }
+                    finish(h, true);
+                }
+                case "adopt" -> {
+                    assign(h, d);
+                    h.delivered = d.delivered();
+                }
+                case "assigned" -> {
+                    assigned.increment();
+                    assign(h, d);
+                    h.claimId = claimId;
+                    deliver(h);
+                }
+                case "dead" -> {
+                    dead.increment();
+                    LOG.info("jobs: job {} is dead: {}", h.job.jobId(), d.reason());
+                    remove(h);
+                    settle(h.channel, h.tag, false, false);
+                }
+                default -> h.nextTry = System.currentTimeMillis() + WAIT_RETRY_MS;
+            }
+        });
+    }
+
+    private static void assign(Held h, JobStore.Dispatch d) {
+        h.phase = Phase.ASSIGNED;
+        h.attempt = d.attempt();
+        h.node = d.node();
+        h.leaseUntil = d.leaseUntil();
+    }
+
+    private void deliver(Held h) {
+        call(h, store.deliver(h.job, h.node, h.attempt, h.leaseUntil), ok -> h.delivered = true);
+    }
+
+    private void expire(Held h) {
+        call(h, store.expire(h.job.jobId()), d -> act(h, d.state(), d.leaseUntil(), false));
+    }
+
+    /** A signal: an attempt of this job ended somewhere. */
+    private void done(String jobId) {
+        List<Held> mine = held.stream().filter(h -> h.phase == Phase.ASSIGNED && h.job.jobId().equals(jobId)).toList();
+        if (!mine.isEmpty()) {
+            check(mine);
+        }
+        // A node may be free now: waiting jobs try at once.
+        long now = System.currentTimeMillis();
+        held.stream().filter(h -> h.phase == Phase.WAITING).forEach(h -> h.nextTry = Math.min(h.nextTry, now));
+        dispatchWaiting(now);
+    }
+
+    private void reconcile() {
+        List<Held> assignedNow = held.stream().filter(h -> h.phase == Phase.ASSIGNED && !h.busy).toList();
+        for (int i = 0; i < assignedNow.size(); i += 100) {
+            check(assignedNow.subList(i, Math.min(assignedNow.size(), i + 100)));
+        }
+    }
+
+    private void check(List<Held> batch) {
+        List<Held> ready = batch.stream().filter(h -> !h.busy).toList();
+        if (ready.isEmpty()) {
+            return;
+        }
+        ready.forEach(h -> h.busy = true);
+        calls++;
+        store.states(ready.stream().map(h -> h.job.jobId()).distinct().toList()).whenCompleteAsync((states, error) -> {
+            calls--;
+            ready.forEach(h -> h.busy = false);
+            if (error != null) {
+                logError("jobs: cannot read the state of held jobs", error);
+                return;
+            }
+            for (Held h : ready) {
+                String[] s = states.get(h.job.jobId());
+                if (held.contains(h) && s != null) {
+                    act(h, s[0], s[1].isEmpty() ? 0 : (long) Double.parseDouble(s[1]), s[2].equals("1"));
+                }
+            }
+        }, loop);
+    }
+
+    /** What a held, assigned job's state means for its message. */
+    private void act(Held h, String state, long leaseUntil, boolean recovered) {
+        switch (state) {
+            case "succeeded" -> {
+                if (recovered) {
+                    call(h, store.fill(h.job), ok -> {
+                        succeeded.increment();
+                        finish(h, true);
+                    });
+                } else {
+                    succeeded.increment();
+                    finish(h, true);
+                }
+            }
+            case "dead" -> finish(h, true); // a duplicate message of a job another holder dead-lettered
+            case "assigned" -> h.leaseUntil = Math.max(leaseUntil, h.leaseUntil);
+            case "" -> call(h, store.restore(h.job, h.node, h.attempt, h.leaseUntil, h.claimId), restored -> {
+                if (restored) {
+                    LOG.info("jobs: put back the record of job {} (attempt {} on node {}), lost with its Redis",
+                            h.job.jobId(), h.attempt, h.node);
+                }
+            });
+            default -> { // failed (or queued): another attempt, through the queue
+                returned.increment();
+                finish(h, false);
+            }
+        }
+    }
+
+    private void finish(Held h, boolean ack) {
+        remove(h);
+        if (ack) {
+            try {
+                h.channel.basicAck(h.tag, false);
+            } catch (Exception e) {
+                logError("jobs: cannot acknowledge job " + h.job.jobId() + " (the broker will deliver it again; it is done)", e);
+            }
+        } else {
+            settle(h.channel, h.tag, false, true);
+        }
+    }
+
+    private void remove(Held h) {
+        held.remove(h);
+    }
+
+    private void settle(Channel channel, long tag, boolean ack, boolean requeue) {
+        try {
+            if (ack) {
+                channel.basicAck(tag, false);
+            } else {
+                channel.basicNack(tag, false, requeue);
+            }
+        } catch (Exception e) {
+            logError("jobs: cannot return a delivery (the broker returns it when the channel closes)", e);
+        }
+    }
+
+    /** Runs a Redis call for a held job; its outcome is handled on the dispatch thread. */
+    private <T> void call(Held h, CompletionStage<T> stage, java.util.function.Consumer<T> then) {
+        h.busy = true;
+        track(stage, value -> {
+            h.busy = false;
+            if (held.contains(h)) {
+                then.accept(value);
+            }
+        }, h);
+    }
+
+    private <T> void track(CompletionStage<T> stage, java.util.function.Consumer<T> then, Held h) {
+        calls++;
+        stage.whenCompleteAsync((value, error) -> {
+            calls--;
+            if (error != null) {
+                if (h != null) {
+                    h.busy = false;
+                    h.nextTry = System.currentTimeMillis() + ERROR_RETRY_MS;
+                }
+                logError("jobs: a state call failed; trying again", error);
+                return;
+            }
+            then.accept(value);
+        }, loop);
+    }
+
+    private void logError(String what, Throwable e) {
+        long now = System.currentTimeMillis();
+        if (now - lastErrorLog >= LOG_EVERY_MS) {
+            lastErrorLog = now;
+            LOG.warn("{}: {}", what, e.toString());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.gridstate.gateway.jobs;
+
+import dev.gridstate.gateway.store.ChannelSubscription;
+import dev.gridstate.state.Keys;
+import io.lettuce.core.RedisClient;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The region's jobs channel on both Redis servers (the scripts publish on whichever one the
+ * gateways use): {@code work <nodeId>} wakes the node's long polls, {@code done <jobId>} tells
+ * the holder of the job's message that an attempt ended. Signals only hurry things up: the
+ * dispatcher and the long polls also look for themselves, so a missed one costs time, not a job.
+ */
+@Context
+@Requires(property = "gateway.jobs.enabled", notEquals = "false")
+class JobSignals {
+
+    private final List<Consumer<String>> work = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> done = new CopyOnWriteArrayList<>();
+    private final List<Runnable> missed = new CopyOnWriteArrayList<>();
+    private final List<ChannelSubscription> subscriptions;
+
+    JobSignals(@Named("regional") RedisClient regional, @Named("central") RedisClient central, Keys keys) {
+        this.subscriptions = List.of(
+                new ChannelSubscription("regional", regional, keys.jobsChannel(), this::signal, this::resubscribed),
+                new ChannelSubscription("central", central, keys.jobsChannel(), this::signal, this::resubscribed));
+    }
+
+    void onWork(Consumer<String> nodeId) {
+        work.add(nodeId);
+    }
+
+    void onDone(Consumer<String> jobId) {
+        done.add(jobId);
+    }
+
+    /** After a gap in the subscription: signals may have been missed. */
+    void onMissed(Runnable action) {
+        missed.add(action);
+    }
+
+    private void signal(String message) {
+        int space = message.indexOf(' ');
+        if (space < 0) {
+            return;
+        }
+        String id = message.substring(space + 1);
+        switch (message.substring(0, space)) {
+            case "work" -> work.forEach(c -> c.accept(id));
+            case "done" -> done.forEach(c -> c.accept(id));
+            default -> {
+                // a newer gateway's signal: nothing to do here
+            }
+        }
+    }
+
+    private void resubscribed() {
+        missed.forEach(Runnable::run);
+    }
+
+    @Scheduled(fixedDelay = "1s", initialDelay = "1s")
+    void connectIfNeeded() {
+        subscriptions.forEach(ChannelSubscription::connectIfNeeded);
+    }
+
+    @PreDestroy
+    void close() {
+        subscriptions.forEach(ChannelSubscription::close);
+    }
+}
