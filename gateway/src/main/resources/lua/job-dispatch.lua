@@ -7,7 +7,8 @@
 --   {'adopt', attempt, node, leaseUntil, delivered}  a live attempt (its first holder is gone): watch it
 --   {'dead', reason}                         attempts used up: dead-letter the message
 --   {'wait'}                                 no eligible node now: hold the message, try again
---   {'assigned', attempt, node, leaseUntil}  claimed a node: deliver the assignment, watch it
+--   {'assigned', attempt, node, leaseUntil}  claimed a node (one that had no attempt of the job
+--                                            if there is one): deliver the assignment, watch it
 local job, queue, dead = KEYS[1], KEYS[2], KEYS[3]
 local id, lease, ttl = ARGV[1], tonumber(ARGV[8]), ARGV[10]
 local window, limit, qttl = ARGV[12], ARGV[13], ARGV[14]
@@ -40,7 +41,7 @@ if attempts >= max then
   redis.call('ZADD', dead, now, id)
   return {'dead', reason, quarantined}
 end
-local node_id, lease_end = claim_node(queue, nil, 0, lease, ARGV[9], ARGV[2], ARGV[3], tonumber(ARGV[11]))
+local node_id, lease_end = claim_node(queue, nil, 0, lease, ARGV[9], ARGV[2], ARGV[3], tonumber(ARGV[11]), r.nodes)
 if not node_id then return {'wait', quarantined} end
 local attempt = attempts + 1
 local nodes = r.nodes

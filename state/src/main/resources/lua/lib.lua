@@ -125,12 +125,16 @@ local function flag_parts(rest)
 end
 
 -- Claims the ready node with the most free memory in `queue` (and in the `label` set, if given),
--- atomically: no two claims get one node. Returns the node id and the lease's end, or nil.
-local function claim_node(queue, label, min_free, lease, claim_id, model, version, cap)
+-- atomically: no two claims get one node. Nodes named in `avoid` (space-separated; nil for
+-- none) are taken only when no other node is eligible. Returns the node id and the lease's
+-- end, or nil.
+local function claim_node(queue, label, min_free, lease, claim_id, model, version, cap, avoid)
   local tag = tag_of(queue)
   local now = now_ms()
   local offset, page, looked = 0, 100, 0
-  while looked < cap do
+  local fallback = nil
+  local chosen = nil
+  while looked < cap and not chosen do
     local ids = redis.call('ZREVRANGEBYSCORE', queue, '+inf', min_free, 'LIMIT', offset, page)
     if #ids == 0 then break end
     local dropped = 0
@@ -145,19 +149,27 @@ local function claim_node(queue, label, min_free, lease, claim_id, model, versio
         sync_ready(tag, node, id, now)
         dropped = dropped + 1
       elseif not label or redis.call('SISMEMBER', label, id) == 1 then
-        local claim_key = tag .. K.claim .. claim_id
-        local expires = now + lease
-        redis.call('HSET', claim_key, 'nodeId', id, 'model', model, 'version', version, 'expiresAt', expires)
-        redis.call('PEXPIRE', claim_key, lease)
-        redis.call('HSET', node, 'claim', claim_id)
-        touch(node)
-        sync_ready(tag, node, id, now)
-        return id, expires
+        if avoid and string.find(' ' .. avoid .. ' ', ' ' .. id .. ' ', 1, true) then
+          fallback = fallback or id
+        else
+          chosen = id
+          break
+        end
       end
     end
     offset = offset + page - dropped
   end
-  return nil
+  chosen = chosen or fallback
+  if not chosen then return nil end
+  local node = tag .. K.node .. chosen
+  local claim_key = tag .. K.claim .. claim_id
+  local expires = now + lease
+  redis.call('HSET', claim_key, 'nodeId', chosen, 'model', model, 'version', version, 'expiresAt', expires)
+  redis.call('PEXPIRE', claim_key, lease)
+  redis.call('HSET', node, 'claim', claim_id)
+  touch(node)
+  sync_ready(tag, node, chosen, now)
+  return chosen, expires
 end
 
 -- Ends a claim, if it is still the node's: the node goes back to the queues if it is online and idle.

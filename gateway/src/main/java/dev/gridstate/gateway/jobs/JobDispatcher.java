@@ -6,6 +6,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import dev.gridstate.gateway.replication.Durability;
+import dev.gridstate.gateway.store.Failover;
+import dev.gridstate.gateway.store.Source;
 import dev.gridstate.state.Keys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -84,6 +87,9 @@ class JobDispatcher {
 
     private final JobSettings settings;
     private final JobStore store;
+    private final Durability durability;
+    private final Failover failover;
+    private final Keys keys;
     private final JobTopology topology;
     private final ConnectionFactory factory;
     private final ScheduledExecutorService loop =
@@ -102,10 +108,13 @@ class JobDispatcher {
     private int calls;
     private volatile boolean running;
 
-    JobDispatcher(JobSettings settings, JobStore store, Keys keys, JobSignals signals, MeterRegistry metrics,
-                  @Value("${rabbitmq.uri}") String uri) {
+    JobDispatcher(JobSettings settings, JobStore store, Durability durability, Failover failover, Keys keys,
+                  JobSignals signals, MeterRegistry metrics, @Value("${rabbitmq.uri}") String uri) {
         this.settings = settings;
         this.store = store;
+        this.durability = durability;
+        this.failover = failover;
+        this.keys = keys;
         this.topology = JobTopology.of(settings, keys.region());
         this.factory = Broker.connections(uri);
         this.wanted.addAll(settings.models());
@@ -216,13 +225,46 @@ class JobDispatcher {
         Channel channel = connection.createChannel();
         channel.basicQos(settings.prefetch());
         topology.declare(channel, model);
+        channel.addShutdownListener(cause -> {
+            if (!cause.isHardError()) {
+                loop.execute(() -> channelLost(model, channel, cause.getMessage()));
+            }
+        });
         channel.basicConsume(topology.queue(model), false, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                 loop.execute(() -> accept(channel, envelope.getDeliveryTag(), props, body));
             }
+
+            @Override
+            public void handleCancel(String consumerTag) {
+                // the queue was deleted, or the broker moved it: consume again on the next refresh
+                loop.execute(() -> channelLost(model, channel, "the broker cancelled the consumer"));
+            }
         });
         consuming.put(model, channel);
+    }
+
+    /**
+     * One model's channel closed while the connection lives (the broker's consumer timeout on a
+     * very long job, a cancelled consumer): the broker returns what it delivered on it, and the
+     * next refresh consumes the queue again.
+     */
+    private void channelLost(String model, Channel channel, String cause) {
+        if (consuming.get(model) != channel) {
+            return;
+        }
+        consuming.remove(model);
+        long dropped = held.stream().filter(h -> h.channel == channel).count();
+        held.removeIf(h -> h.channel == channel);
+        LOG.warn("jobs: the channel of model {} closed ({}); {} held job(s) go back to the queue", model, cause, dropped);
+        if (channel.isOpen()) {
+            try {
+                channel.abort();
+            } catch (Exception ignored) {
+                // closing what is closing
+            }
+        }
     }
 
     /** The broker connection is gone: the broker returns every unacknowledged delivery by itself. */
@@ -286,12 +328,8 @@ class JobDispatcher {
         String claimId = JobStore.claimId();
         call(h, store.dispatch(h.job, claimId), d -> {
             switch (d.outcome()) {
-                case "done" -> {
-                    if (d.state().equals("succeeded")) {
-                        succeeded.increment();
-                    }
-                    finish(h, true);
-                }
+                // finished before this delivery (a redelivery after a lost ack, or a duplicate message)
+                case "done" -> act(h, d.state(), 0, false);
                 case "adopt" -> {
                     assign(h, d);
                     h.delivered = d.delivered();
@@ -302,12 +340,11 @@ class JobDispatcher {
                     h.claimId = claimId;
                     deliver(h);
                 }
-                case "dead" -> {
+                case "dead" -> durable(h, () -> {
                     dead.increment();
                     LOG.info("jobs: job {} is dead: {}", h.job.jobId(), d.reason());
-                    remove(h);
-                    settle(h.channel, h.tag, false, false);
-                }
+                    deadLetter(h);
+                });
                 default -> h.nextTry = System.currentTimeMillis() + WAIT_RETRY_MS;
             }
         });
@@ -375,16 +412,20 @@ class JobDispatcher {
         switch (state) {
             case "succeeded" -> {
                 if (recovered) {
-                    call(h, store.fill(h.job), ok -> {
+                    call(h, store.fill(h.job), ok -> durable(h, () -> {
+                        succeeded.increment();
+                        finish(h, true);
+                    }));
+                } else {
+                    durable(h, () -> {
                         succeeded.increment();
                         finish(h, true);
                     });
-                } else {
-                    succeeded.increment();
-                    finish(h, true);
                 }
             }
-            case "dead" -> finish(h, true); // a duplicate message of a job another holder dead-lettered
+            // dead, and this delivery was not dead-lettered yet (its holder stopped first, or a
+            // duplicate message): to the dead-letter queue too; operators may see it twice, never not at all
+            case "dead" -> durable(h, () -> deadLetter(h));
             case "assigned" -> h.leaseUntil = Math.max(leaseUntil, h.leaseUntil);
             case "" -> call(h, store.restore(h.job, h.node, h.attempt, h.leaseUntil, h.claimId), restored -> {
                 if (restored) {
@@ -399,6 +440,16 @@ class JobDispatcher {
         }
     }
 
+    /**
+     * Runs {@code then} once the job's final status is on central or in the change log's queue:
+     * the message is the job's only durable copy until then, so it is not given up before. If
+     * neither takes it, the job stays held and the next look tries again.
+     */
+    private void durable(Held h, Runnable then) {
+        Source where = failover.regionalInUse() ? Source.REGIONAL : Source.CENTRAL;
+        call(h, durability.writeThrough(keys.job(h.job.jobId()), where), ok -> then.run());
+    }
+
     private void finish(Held h, boolean ack) {
         remove(h);
         if (ack) {
@@ -410,6 +461,11 @@ class JobDispatcher {
         } else {
             settle(h.channel, h.tag, false, true);
         }
+    }
+
+    private void deadLetter(Held h) {
+        remove(h);
+        settle(h.channel, h.tag, false, false);
     }
 
     private void remove(Held h) {

@@ -15,28 +15,35 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The measured figures of one failover scenario, as one {@code name=value} line: logged, and
- * appended to {@code target/failover-figures.txt} (the gateway module's, where failsafe runs),
- * so every run leaves its numbers behind, also when its assertions then fail.
+ * The measured figures of one scenario, as one {@code name=value} line: logged, and appended to
+ * a file under {@code target/} (the gateway module's, where failsafe runs; failover scenarios
+ * write {@code failover-figures.txt}), so every run leaves its numbers behind, also when its
+ * assertions then fail.
  */
-final class Figures {
+public final class Figures {
 
     static final Path FILE = Path.of("target", "failover-figures.txt");
 
     private final String scenario;
+    private final Path file;
     private final Map<String, Object> values = new LinkedHashMap<>();
 
     Figures(String scenario) {
-        this.scenario = scenario;
+        this(scenario, FILE);
     }
 
-    Figures put(String name, Object value) {
+    public Figures(String scenario, Path file) {
+        this.scenario = scenario;
+        this.file = file;
+    }
+
+    public Figures put(String name, Object value) {
         values.put(name, value == null ? "n/a" : value);
         return this;
     }
 
     /** Milliseconds from {@code fromNanos} to {@code toNanos}, or n/a when the moment never came (negative). */
-    Figures millis(String name, long fromNanos, long toNanos) {
+    public Figures millis(String name, long fromNanos, long toNanos) {
         return put(name, toNanos < 0 ? null : Math.round((toNanos - fromNanos) / 1e6));
     }
 
@@ -47,16 +54,16 @@ final class Figures {
                 .put(prefix + "MaxMs", ms.length == 0 ? null : round(ms[ms.length - 1]));
     }
 
-    void publish(Logger log) {
+    public void publish(Logger log) {
         String line = "scenario=" + scenario + " " + values.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
-        log.info("failover figures: {}", line);
+        log.info("figures: {}", line);
         try {
-            Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, Instant.now() + " " + line + System.lineSeparator(), StandardCharsets.UTF_8,
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, Instant.now() + " " + line + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append the figures to " + FILE.toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot append the figures to " + file.toAbsolutePath(), e);
         }
     }
 
