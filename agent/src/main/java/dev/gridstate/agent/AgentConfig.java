@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
 record AgentConfig(List<URI> gateways, List<NodeSpec> nodes, Duration requestTimeout, Backoff backoff,
                    double heartbeatJitter, int maxRegistrationsInFlight, boolean deregisterOnClose,
                    Optional<ScheduledExecutorService> scheduler, Optional<HttpClient> httpClient,
-                   Clock clock, RandomGenerator random, AgentListener listener) {
+                   Clock clock, RandomGenerator random, AgentListener listener, Optional<JobConfig> jobs) {
 
     String name() {
         return nodes.size() == 1 ? nodes.get(0).nodeId() : nodes.get(0).nodeId() + "+" + (nodes.size() - 1);

@@ -40,7 +40,18 @@ public interface AgentListener {
     default void onRoutingHold(String nodeId, List<JsonNode> holds) {
     }
 
-    /** The gateway refused a request with a 4xx that is not retried (anything but 409 and 429). */
+    /**
+     * The gateway answered a lease renewal with 409 lease_lost: the job was finished by someone else or
+     * assigned again. The agent stops renewing the lease but lets the handler finish and still reports the
+     * outcome (the gateway records it as a late duplicate); a handler that can stop early may do so.
+     */
+    default void onLeaseLost(String nodeId, String jobId) {
+    }
+
+    /**
+     * The gateway refused a request with a 4xx that is not retried (anything but 409 and 429), a job's
+     * result or failure included: that report is lost.
+     */
     default void onError(GatewayError error) {
     }
 }

@@ -14,6 +14,16 @@ record Backoff(Duration base, Duration cap) {
         return Duration.ofNanos(random.nextLong(ceiling + 1));
     }
 
+    /**
+     * The drawn delay, or the gateway's {@code Retry-After} if that is longer; Retry-After is honoured
+     * up to the cap only, so a node never goes silent for longer than the cap.
+     */
+    Duration delay(int attempt, Duration retryAfter, RandomGenerator random) {
+        Duration drawn = delay(attempt, random);
+        Duration asked = retryAfter.compareTo(cap) <= 0 ? retryAfter : cap;
+        return drawn.compareTo(asked) >= 0 ? drawn : asked;
+    }
+
     long ceilingNanos(int attempt) {
         long baseNanos = base.toNanos();
         long capNanos = cap.toNanos();

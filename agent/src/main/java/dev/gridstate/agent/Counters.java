@@ -11,6 +11,12 @@ final class Counters {
     private final LongAdder heartbeatsFailed = new LongAdder();
     private final LongAdder failovers = new LongAdder();
     private final LongAdder rejections = new LongAdder();
+    private final LongAdder assignmentsReceived = new LongAdder();
+    private final LongAdder jobsSucceeded = new LongAdder();
+    private final LongAdder jobsFailed = new LongAdder();
+    private final LongAdder leaseRenewals = new LongAdder();
+    private final LongAdder leasesLost = new LongAdder();
+    private final LongAdder reportsRefused = new LongAdder();
 
     void registration() {
         registrations.increment();
@@ -36,8 +42,33 @@ final class Counters {
         rejections.increment();
     }
 
+    void assignmentsReceived(int jobs) {
+        assignmentsReceived.add(jobs);
+    }
+
+    void jobSucceeded() {
+        jobsSucceeded.increment();
+    }
+
+    void jobFailed() {
+        jobsFailed.increment();
+    }
+
+    void leaseRenewal() {
+        leaseRenewals.increment();
+    }
+
+    void leaseLost() {
+        leasesLost.increment();
+    }
+
+    void reportRefused() {
+        reportsRefused.increment();
+    }
+
     AgentCounters snapshot() {
         return new AgentCounters(registrations.sum(), reRegistrations.sum(), heartbeatsOk.sum(),
-                heartbeatsFailed.sum(), failovers.sum(), rejections.sum());
+                heartbeatsFailed.sum(), failovers.sum(), rejections.sum(), assignmentsReceived.sum(),
+                jobsSucceeded.sum(), jobsFailed.sum(), leaseRenewals.sum(), leasesLost.sum(), reportsRefused.sum());
     }
 }

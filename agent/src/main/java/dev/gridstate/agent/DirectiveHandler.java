@@ -9,16 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Acts on the directives of a heartbeat answer. {@code pause}, {@code cooldown}, {@code maintenance}
- * and {@code freeze} hold the node back from routing until an answer comes without them; a
- * {@code notice} is logged for the operator once per notice id. Every non-empty list also goes to
+ * Acts on the directives of a heartbeat answer. {@code pause}, {@code cooldown}, {@code maintenance},
+ * {@code freeze} and {@code quarantine} (too many failed jobs) hold the node back from routing until
+ * an answer comes without them; a
+ * {@code notice} is logged for the operator once per notice id; {@code assignments} says jobs are waiting
+ * for the node (a nudge to its poll, should it be backing off). Every non-empty list also goes to
  * {@link AgentListener#onDirectives} as it came, unknown types included.
  */
 final class DirectiveHandler {
 
-    static final Set<String> HOLD_TYPES = Set.of("pause", "cooldown", "maintenance", "freeze");
+    static final Set<String> HOLD_TYPES = Set.of("pause", "cooldown", "maintenance", "freeze", "quarantine");
+    static final String ASSIGNMENTS = "assignments";
 
     private static final Logger log = LoggerFactory.getLogger(DirectiveHandler.class);
     /** Notice ids remembered as shown; past this many the oldest may be shown again. */
@@ -26,6 +30,7 @@ final class DirectiveHandler {
     private static final int MAX_NOTICE_CHARS = 500;
 
     private final Listeners listeners;
+    private final Consumer<NodeSlot> assignmentsWaiting;
     private final Map<String, Boolean> shown = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -33,8 +38,9 @@ final class DirectiveHandler {
         }
     };
 
-    DirectiveHandler(Listeners listeners) {
+    DirectiveHandler(Listeners listeners, Consumer<NodeSlot> assignmentsWaiting) {
         this.listeners = listeners;
+        this.assignmentsWaiting = assignmentsWaiting;
     }
 
     void apply(NodeSlot node, List<JsonNode> directives) {
@@ -52,6 +58,9 @@ final class DirectiveHandler {
             listeners.routingHold(node.id(), holds);
         }
         directives.stream().filter(d -> "notice".equals(type(d))).forEach(this::show);
+        if (directives.stream().anyMatch(d -> ASSIGNMENTS.equals(type(d)))) {
+            assignmentsWaiting.accept(node);
+        }
     }
 
     private void show(JsonNode notice) {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,10 +69,15 @@ final class GatewayClient {
                 });
     }
 
-    private void attempt(Call call, int attempt, CompletableFuture<Optional<GatewayResponse>> result) {
+    /**
+     * One attempt on the current URL, for a caller that paces its own retries. A transient failure is
+     * counted ({@link Call#onTransientFailure}) and moves later calls on to the next URL, as with
+     * {@link #send}. The answer is handled on the agent's scheduler; the future never completes
+     * exceptionally, and cancelling it aborts the request.
+     */
+    CompletableFuture<Attempt> tryOnce(Call call) {
         if (closed.getAsBoolean()) {
-            result.complete(Optional.empty());
-            return;
+            return CompletableFuture.completedFuture(Attempt.ABANDONED);
         }
         int index = endpoints.currentIndex();
         HttpRequest request;
@@ -79,42 +85,65 @@ final class GatewayClient {
             request = request(index, call);
         } catch (RuntimeException e) {
             log.error("cannot build {} for {}; giving up", call.description(), endpoints.uri(index), e);
-            result.complete(Optional.empty());
-            return;
+            return CompletableFuture.completedFuture(Attempt.ABANDONED);
         }
-        // answers are handled on the agent's scheduler, not on a pool of the HTTP client or the JVM
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handleAsync((response, error) -> {
-            if (error != null) {
-                retryLater(call, attempt, index, reason(error), Duration.ZERO, result);
-            } else if (isTransient(response.statusCode())) {
-                Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After"), clock);
-                retryLater(call, attempt, index, "HTTP " + response.statusCode(), retryAfter, result);
-            } else {
-                result.complete(Optional.of(new GatewayResponse(response.statusCode(), Wire.parse(response.body()),
-                        endpoints.uri(index))));
+        CompletableFuture<HttpResponse<byte[]>> exchange =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        // a future of our own, so that cancelling it means exactly one thing: abort this request
+        CompletableFuture<Attempt> attempt = new CompletableFuture<>();
+        attempt.whenComplete((ignored, failure) -> {
+            if (attempt.isCancelled()) {
+                exchange.cancel(true);
             }
-            return null;
-        }, scheduler).whenComplete((ignored, failure) -> {
-            if (failure != null && !result.isDone()) {
-                if (closed.getAsBoolean()) {
-                    log.debug("{} abandoned as the agent closed: {}", call.description(), reason(failure));
-                } else {
-                    // a shared scheduler shut down under a live agent, or a bug in handling the answer
-                    log.error("{} abandoned", call.description(), failure);
+        });
+        // answers are handled on the agent's scheduler, not on a pool of the HTTP client or the JVM
+        exchange.handleAsync((response, error) -> {
+            if (error != null) {
+                if (closed.getAsBoolean() || unwrap(error) instanceof CancellationException) {
+                    // aborted on purpose: no reason to blame the gateway and fail over
+                    return Attempt.ABANDONED;
                 }
-                result.complete(Optional.empty());
+                return failed(call, index, reason(error), Duration.ZERO);
+            }
+            if (isTransient(response.statusCode())) {
+                return failed(call, index, "HTTP " + response.statusCode(),
+                        RetryAfter.parse(response.headers().firstValue("Retry-After"), clock));
+            }
+            return new Attempt.Answered(new GatewayResponse(response.statusCode(), Wire.parse(response.body()),
+                    endpoints.uri(index)));
+        }, scheduler).exceptionally(failure -> {
+            if (closed.getAsBoolean()) {
+                log.debug("{} abandoned as the agent closed: {}", call.description(), reason(failure));
+            } else {
+                // a shared scheduler shut down under a live agent, or a bug in handling the answer
+                log.error("{} abandoned", call.description(), failure);
+            }
+            return Attempt.ABANDONED;
+        }).thenAccept(attempt::complete);
+        return attempt;
+    }
+
+    private Attempt failed(Call call, int index, String reason, Duration retryAfter) {
+        call.onTransientFailure().run();
+        endpoints.failed(index, reason);
+        return new Attempt.Failed(reason, retryAfter, endpoints.uri(index));
+    }
+
+    private void attempt(Call call, int attempt, CompletableFuture<Optional<GatewayResponse>> result) {
+        tryOnce(call).thenAccept(outcome -> {
+            switch (outcome) {
+                case Attempt.Answered answered -> result.complete(Optional.of(answered.response()));
+                case Attempt.Failed failed -> retryLater(call, attempt, failed, result);
+                case Attempt.Abandoned abandoned -> result.complete(Optional.empty());
             }
         });
     }
 
-    private void retryLater(Call call, int attempt, int index, String reason, Duration retryAfter,
+    private void retryLater(Call call, int attempt, Attempt.Failed failed,
                             CompletableFuture<Optional<GatewayResponse>> result) {
-        call.onTransientFailure().run();
-        endpoints.failed(index, reason);
-        // Retry-After is honoured up to the cap, so a node never goes silent for longer than the cap
-        Duration wait = max(backoff.delay(attempt, random), min(retryAfter, backoff.cap()));
-        log.debug("{} to {} failed ({}), attempt {}; retrying in {} ms", call.description(), endpoints.uri(index),
-                reason, attempt + 1, wait.toMillis());
+        Duration wait = backoff.delay(attempt, failed.retryAfter(), random);
+        log.debug("{} to {} failed ({}), attempt {}; retrying in {} ms", call.description(), failed.gateway(),
+                failed.reason(), attempt + 1, wait.toMillis());
         try {
             scheduler.schedule(() -> attempt(call, attempt + 1, result), wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -125,7 +154,7 @@ final class GatewayClient {
 
     private HttpRequest request(int index, Call call) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoints.resolve(index, call.path()))
-                .timeout(requestTimeout)
+                .timeout(call.timeout() != null ? call.timeout() : requestTimeout)
                 .header("Accept", "application/json");
         String token = call.bearerToken();
         if (token != null) {
@@ -143,17 +172,13 @@ final class GatewayClient {
         return status >= 500 || status == 429;
     }
 
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
     private static String reason(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

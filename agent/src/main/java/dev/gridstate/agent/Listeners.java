@@ -33,6 +33,10 @@ final class Listeners {
         guard("onRoutingHold", nodeId, () -> listener.onRoutingHold(nodeId, holds));
     }
 
+    void leaseLost(String nodeId, String jobId) {
+        guard("onLeaseLost", nodeId, () -> listener.onLeaseLost(nodeId, jobId));
+    }
+
     void error(GatewayError error) {
         guard("onError", error.nodeId(), () -> listener.onError(error));
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -33,6 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #setFreeMemoryMb} goes out with the next heartbeat. {@link #close()} stops heart-beating;
  * unless {@code deregisterOnClose} was set the nodes then simply expire, as after a crash.
  * An agent is started at most once.
+ *
+ * <p>Given a {@link JobHandler} ({@link NodeAgentBuilder#jobs}), each registered node also long-polls the
+ * gateway for job assignments, runs them through the handler while renewing their leases, and reports
+ * each result or failure; see {@link JobHandler}.
  */
 public final class NodeAgent implements AutoCloseable {
 
@@ -51,6 +56,7 @@ public final class NodeAgent implements AutoCloseable {
     private final HeartbeatLoop heartbeats;
     private final Timing timing;
     private final Listeners listeners;
+    private final Optional<Jobs> jobs;
 
     NodeAgent(AgentConfig config) {
         this.config = config;
@@ -69,8 +75,10 @@ public final class NodeAgent implements AutoCloseable {
         this.registrar = new Registrar(client, timing, counters, listeners, config.maxRegistrationsInFlight(),
                 this::startHeartbeats);
         HeartbeatSender sender = new HeartbeatSender(client, registrar, timing, counters, listeners,
-                new DirectiveHandler(listeners), slots.size() > 1);
+                new DirectiveHandler(listeners, this::assignmentsWaiting), slots.size() > 1);
         this.heartbeats = new HeartbeatLoop(slots, sender, timing, scheduler);
+        this.jobs = config.jobs().map(settings -> new Jobs(config, settings, slots, client, registrar, scheduler,
+                counters, listeners));
     }
 
     public static NodeAgentBuilder builder() {
@@ -85,6 +93,7 @@ public final class NodeAgent implements AutoCloseable {
         log.debug("agent '{}' starting with gateways {}", config.name(), config.gateways());
         scheduler.execute(() -> {
             try {
+                jobs.ifPresent(Jobs::start);
                 nodes.values().forEach(registrar::register);
             } catch (RuntimeException | Error e) {
                 // The scheduler would keep this to itself: say it, or the agent is silently idle.
@@ -192,6 +201,7 @@ public final class NodeAgent implements AutoCloseable {
             return;
         }
         heartbeats.stop();
+        jobs.ifPresent(Jobs::stop);
         if (previous == Lifecycle.STARTED && config.deregisterOnClose()) {
             deregister();
         }
@@ -222,6 +232,10 @@ public final class NodeAgent implements AutoCloseable {
 
     private void startHeartbeats() {
         heartbeats.startIfIdle();
+    }
+
+    private void assignmentsWaiting(NodeSlot node) {
+        jobs.ifPresent(j -> j.assignmentsWaiting(node));
     }
 
     private NodeSlot node(String nodeId) {

@@ -26,6 +26,8 @@ public final class NodeAgentBuilder {
     /** Each heartbeat goes out up to this fraction of the interval early. */
     public static final double DEFAULT_HEARTBEAT_JITTER = 0.1;
     public static final int DEFAULT_MAX_REGISTRATIONS_IN_FLIGHT = 8;
+    public static final int DEFAULT_JOB_CONCURRENCY = 1;
+    public static final Duration DEFAULT_ASSIGNMENT_WAIT = Duration.ofSeconds(10);
 
     private final List<URI> gateways = new ArrayList<>();
     private final List<NodeSpec> nodes = new ArrayList<>();
@@ -40,6 +42,9 @@ public final class NodeAgentBuilder {
     private Clock clock = Clock.systemUTC();
     private Long seed;
     private AgentListener listener = new AgentListener() { };
+    private JobHandler jobHandler;
+    private int jobConcurrency = DEFAULT_JOB_CONCURRENCY;
+    private Duration assignmentWait = DEFAULT_ASSIGNMENT_WAIT;
 
     NodeAgentBuilder() {
     }
@@ -125,6 +130,27 @@ public final class NodeAgentBuilder {
         return this;
     }
 
+    /**
+     * Makes the agent take jobs: each registered node long-polls the gateway for assignments, runs them
+     * through the handler and reports their results. Without a handler the agent never polls.
+     */
+    public NodeAgentBuilder jobs(JobHandler handler) {
+        this.jobHandler = Objects.requireNonNull(handler, "jobs");
+        return this;
+    }
+
+    /** How many jobs of one node run at once; by default one after another. */
+    public NodeAgentBuilder jobConcurrency(int perNode) {
+        this.jobConcurrency = perNode;
+        return this;
+    }
+
+    /** How long the gateway may hold an assignment poll open when it has no work for the node ({@code waitMs}). */
+    public NodeAgentBuilder assignmentWait(Duration wait) {
+        this.assignmentWait = Objects.requireNonNull(wait, "assignmentWait");
+        return this;
+    }
+
     public NodeAgent build() {
         return new NodeAgent(config());
     }
@@ -158,10 +184,17 @@ public final class NodeAgentBuilder {
             throw new IllegalArgumentException("maxRegistrationsInFlight must be at least 1, but was "
                     + maxRegistrationsInFlight);
         }
+        if (jobConcurrency < 1) {
+            throw new IllegalArgumentException("jobConcurrency must be at least 1, but was " + jobConcurrency);
+        }
+        if (assignmentWait.toMillis() < 1) {
+            throw new IllegalArgumentException("assignmentWait must be at least 1 ms, but was " + assignmentWait);
+        }
         return new AgentConfig(List.copyOf(gateways), List.copyOf(nodes), requestTimeout,
                 new Backoff(backoffBase, backoffCap), heartbeatJitter, maxRegistrationsInFlight, deregisterOnClose,
                 Optional.ofNullable(scheduler), Optional.ofNullable(httpClient), clock,
-                seed == null ? new Random() : new Random(seed), listener);
+                seed == null ? new Random() : new Random(seed), listener,
+                Optional.ofNullable(jobHandler).map(handler -> new JobConfig(handler, jobConcurrency, assignmentWait)));
     }
 
     private static void checkGateway(URI uri) {

@@ -1,7 +1,10 @@
 package dev.gridstate.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,6 +17,8 @@ final class NodeSlot {
 
     enum Registration { PENDING, REGISTERING, REGISTERED, REJECTED }
 
+    private static final Logger log = LoggerFactory.getLogger(NodeSlot.class);
+
     private final NodeSpec spec;
     private final AtomicReference<Registration> registration = new AtomicReference<>(Registration.PENDING);
     private volatile NodeState state = NodeState.IDLE;
@@ -25,6 +30,8 @@ final class NodeSlot {
     private volatile List<JsonNode> holds = List.of();
     /** {@link System#nanoTime()} of the last {@code disconnect}, until a heartbeat sent after it is accepted. */
     private final AtomicReference<Long> disconnectedAt = new AtomicReference<>();
+    /** Actions waiting for the next accepted registration; the lock also orders them with {@link #registered}. */
+    private final List<Runnable> registrationWaiters = new ArrayList<>();
 
     NodeSlot(NodeSpec spec) {
         this.spec = spec;
@@ -73,7 +80,35 @@ final class NodeSlot {
     }
 
     void registered() {
-        registration.set(Registration.REGISTERED);
+        List<Runnable> due;
+        synchronized (registrationWaiters) {
+            registration.set(Registration.REGISTERED);
+            due = List.copyOf(registrationWaiters);
+            registrationWaiters.clear();
+        }
+        due.forEach(this::runGuarded);
+    }
+
+    /**
+     * Runs the action at once if the node is registered, else right after its next accepted registration
+     * (on the thread that handles it, so the action must not block). Never, if no registration is accepted.
+     */
+    void whenRegistered(Runnable action) {
+        synchronized (registrationWaiters) {
+            if (!isRegistered()) {
+                registrationWaiters.add(action);
+                return;
+            }
+        }
+        runGuarded(action);
+    }
+
+    private void runGuarded(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.error("an action waiting for the registration of node '{}' failed", id(), e);
+        }
     }
 
     void rejected() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ final class Wire {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** RFC 7235's token68, the shape a bearer token must have to go in an Authorization header. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]{1,512}=*");
+    /** Job ids go into request paths as they are: URL-safe characters only. */
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._~:-]{1,256}");
 
     private Wire() {
     }
@@ -112,6 +115,66 @@ final class Wire {
         JsonNode body = response.body();
         return new GatewayError(nodeId, operation, response.status(), body.path("error").asText(""),
                 body.path("message").asText(""), body.path("field").asText(""), response.gateway());
+    }
+
+    /**
+     * The jobs of an assignment poll answer, in the order given. An entry without a usable {@code jobId}
+     * or {@code attempt} cannot be renewed or reported: it is logged and left to its lease.
+     *
+     * @param now the current epoch milliseconds, to derive the lease of an entry without {@code leaseMs}
+     */
+    static List<Job> assignments(String nodeId, JsonNode answer, long now) {
+        if (!answer.isArray()) {
+            log.error("assignment poll answer for node '{}' is not a JSON array; ignoring it: {}", nodeId,
+                    abbreviate(answer));
+            return List.of();
+        }
+        List<Job> jobs = new ArrayList<>(answer.size());
+        for (JsonNode entry : answer) {
+            JsonNode jobId = entry.path("jobId");
+            JsonNode attempt = entry.path("attempt");
+            if (!jobId.isTextual() || !JOB_ID.matcher(jobId.asText()).matches() || !attempt.canConvertToInt()) {
+                log.error("assignment for node '{}' has no usable jobId (matching {}) or attempt; cannot run or "
+                        + "report it: {}", nodeId, JOB_ID.pattern(), abbreviate(entry));
+                continue;
+            }
+            long expiresAt = entry.path("leaseExpiresAt").asLong(0);
+            Duration lease = millis(entry, "leaseMs").orElse(Duration.ofMillis(Math.max(0, expiresAt - now)));
+            JsonNode payload = entry.path("payload");
+            Assignment assignment = new Assignment(nodeId, jobId.asText(), entry.path("model").asText(""),
+                    payload.isMissingNode() ? NullNode.getInstance() : payload, attempt.asInt(), expiresAt);
+            jobs.add(new Job(assignment, lease));
+        }
+        return List.copyOf(jobs);
+    }
+
+    static byte[] lease(Job job) {
+        return bytes(jobReport(job));
+    }
+
+    /** @throws IllegalArgumentException if the handler's output cannot be written as JSON */
+    static byte[] result(Job job, JsonNode output) {
+        ObjectNode body = jobReport(job);
+        body.set("output", output == null || output.isMissingNode() ? NullNode.getInstance() : output);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("the output of " + job + " cannot be written as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    static byte[] failure(Job job, String error) {
+        return bytes(jobReport(job).put("error", error));
+    }
+
+    private static ObjectNode jobReport(Job job) {
+        return JSON.createObjectNode().put("nodeId", job.assignment().nodeId()).put("attempt", job.attempt());
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String text = node.toString();
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 
     private static ObjectNode heartbeatEntry(NodeSlot node, boolean withId) {

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,10 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A small in-process gateway speaking the node API on 127.0.0.1, recording every request it gets.
@@ -33,11 +38,32 @@ import java.util.regex.Pattern;
  * node id and the current secret (so, as with the real HMAC tokens, forgetting a node keeps its
  * token valid and {@link #rotateSecret} makes every token stale), heartbeats and disconnections
  * without the right token answer 401. {@link #override} makes it answer otherwise.
+ *
+ * <p>Jobs given to {@link #assign} are handed out by the next assignment poll of their node, all in one
+ * answer; a poll finding none is held open for its {@code waitMs}, as the gateway does. Lease renewals,
+ * results and failures with the node's token are accepted, until {@link #loseLease} makes renewals of a
+ * job answer 409 lease_lost.
  */
 public final class FakeGateway implements AutoCloseable {
 
-    /** A request as it came; {@code authorization} is the header's value, or null. */
-    public record Received(String method, String path, JsonNode body, long atNanos, String authorization) {
+    /** A request as it came; {@code authorization} and {@code query} are null when it had none. */
+    public record Received(String method, String path, JsonNode body, long atNanos, String authorization,
+                           String query) {
+    }
+
+    /** A job as an assignment poll hands it out; its lease runs {@code leaseMs} from then. */
+    public record Job(String jobId, String model, String payload, int attempt, long leaseMs) {
+        public static Job of(String jobId) {
+            return new Job(jobId, "llama-3-8b", "{\"prompt\":\"" + jobId + "\"}", 1, 30_000);
+        }
+
+        public Job attempt(int n) {
+            return new Job(jobId, model, payload, n, leaseMs);
+        }
+
+        public Job leaseMs(long ms) {
+            return new Job(jobId, model, payload, attempt, ms);
+        }
     }
 
     public record Reply(int status, String body, Map<String, String> headers) {
@@ -50,9 +76,13 @@ public final class FakeGateway implements AutoCloseable {
     private static final Pattern NODE = Pattern.compile("/v1/nodes/([^/]+)");
     private static final Pattern HEARTBEAT = Pattern.compile("/v1/nodes/([^/]+)/heartbeat");
     private static final Pattern DISCONNECT = Pattern.compile("/v1/nodes/([^/]+)/disconnect");
+    private static final Pattern ASSIGNMENTS = Pattern.compile("/v1/nodes/([^/]+)/assignments");
+    private static final Pattern JOB = Pattern.compile("/v1/jobs/([^/]+)/(lease|result|failure)");
+    private static final Pattern WAIT_MS = Pattern.compile("(?:^|&)waitMs=(\\d+)");
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    // a thread per request, so that held assignment polls never keep other requests waiting
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private volatile long intervalMs = 100;
@@ -60,6 +90,11 @@ public final class FakeGateway implements AutoCloseable {
     private final AtomicInteger secret = new AtomicInteger();
     private final Map<String, Integer> revoked = new ConcurrentHashMap<>();
     private volatile Function<Received, Reply> override = request -> null;
+    private final ReentrantLock jobsLock = new ReentrantLock();
+    private final Condition jobsAssigned = jobsLock.newCondition();
+    private final Map<String, List<Job>> pending = new HashMap<>();
+    private final Set<String> lostLeases = ConcurrentHashMap.newKeySet();
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     private FakeGateway() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -122,6 +157,38 @@ public final class FakeGateway implements AutoCloseable {
         this.override = request -> null;
     }
 
+    /** Hands the jobs out with the node's next assignment poll (one still held open included), in one answer. */
+    public void assign(String nodeId, Job... jobs) {
+        jobsLock.lock();
+        try {
+            pending.computeIfAbsent(nodeId, id -> new ArrayList<>()).addAll(List.of(jobs));
+            jobsAssigned.signalAll();
+        } finally {
+            jobsLock.unlock();
+        }
+    }
+
+    /** From now on, renewals of the job's lease answer 409 lease_lost. */
+    public void loseLease(String jobId) {
+        lostLeases.add(jobId);
+    }
+
+    public List<Received> polls(String nodeId) {
+        return requests("GET", "/v1/nodes/" + nodeId + "/assignments");
+    }
+
+    public List<Received> leaseRenewals(String jobId) {
+        return requests("POST", "/v1/jobs/" + jobId + "/lease");
+    }
+
+    public List<Received> results(String jobId) {
+        return requests("POST", "/v1/jobs/" + jobId + "/result");
+    }
+
+    public List<Received> failures(String jobId) {
+        return requests("POST", "/v1/jobs/" + jobId + "/failure");
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -151,7 +218,7 @@ public final class FakeGateway implements AutoCloseable {
             } else if (r.path().equals("/v1/heartbeats")) {
                 r.body().path("heartbeats").forEach(entry -> {
                     if (entry.path("nodeId").asText().equals(nodeId)) {
-                        beats.add(new Received(r.method(), r.path(), entry, r.atNanos(), r.authorization()));
+                        beats.add(new Received(r.method(), r.path(), entry, r.atNanos(), r.authorization(), r.query()));
                     }
                 });
             }
@@ -164,7 +231,8 @@ public final class FakeGateway implements AutoCloseable {
             byte[] bytes = exchange.getRequestBody().readAllBytes();
             JsonNode body = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
             Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body,
-                    System.nanoTime(), exchange.getRequestHeaders().getFirst("Authorization"));
+                    System.nanoTime(), exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestURI().getRawQuery());
             received.add(request);
             Reply reply = override.apply(request);
             send(exchange, reply != null ? reply : normally(request));
@@ -175,6 +243,21 @@ public final class FakeGateway implements AutoCloseable {
         Matcher heartbeat = HEARTBEAT.matcher(request.path());
         Matcher node = NODE.matcher(request.path());
         Matcher disconnect = DISCONNECT.matcher(request.path());
+        Matcher assignments = ASSIGNMENTS.matcher(request.path());
+        Matcher job = JOB.matcher(request.path());
+        if (request.method().equals("GET") && assignments.matches()) {
+            if (!bearerOf(assignments.group(1), request)) {
+                return Reply.of(401, unauthorized());
+            }
+            return known.contains(assignments.group(1)) ? Reply.of(200, poll(assignments.group(1), request.query()))
+                    : Reply.of(409, unknown());
+        }
+        if (request.method().equals("POST") && job.matches()) {
+            if (!bearerOf(request.body().path("nodeId").asText(), request)) {
+                return Reply.of(401, unauthorized());
+            }
+            return jobAnswer(job.group(1), job.group(2), request.body());
+        }
         if (request.method().equals("POST") && heartbeat.matches()) {
             if (!bearerOf(heartbeat.group(1), request)) {
                 return Reply.of(401, unauthorized());
@@ -200,6 +283,49 @@ public final class FakeGateway implements AutoCloseable {
             return known.remove(node.group(1)) ? Reply.of(204, "") : Reply.of(404, unknown());
         }
         return Reply.of(404, "{\"error\":\"not_found\",\"message\":\"no route " + request.path() + "\"}");
+    }
+
+    private String poll(String nodeId, String query) {
+        Matcher wait = WAIT_MS.matcher(query == null ? "" : query);
+        long waitMs = wait.find() ? Long.parseLong(wait.group(1)) : 0;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        List<Job> jobs;
+        jobsLock.lock();
+        try {
+            while (pending.getOrDefault(nodeId, List.of()).isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return "[]";
+                }
+                jobsAssigned.awaitNanos(left);
+            }
+            jobs = pending.remove(nodeId);
+        } catch (InterruptedException e) {
+            // the fake is closing
+            Thread.currentThread().interrupt();
+            return "[]";
+        } finally {
+            jobsLock.unlock();
+        }
+        long now = System.currentTimeMillis();
+        return jobs.stream().map(j -> """
+                {"jobId":"%s","model":"%s","payload":%s,"attempt":%d,"leaseExpiresAt":%d,"leaseMs":%d}"""
+                .formatted(j.jobId(), j.model(), j.payload(), j.attempt(), now + j.leaseMs(), j.leaseMs()))
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private Reply jobAnswer(String jobId, String kind, JsonNode body) {
+        int attempt = body.path("attempt").asInt();
+        return switch (kind) {
+            case "lease" -> lostLeases.contains(jobId)
+                    ? Reply.of(409, "{\"error\":\"lease_lost\",\"message\":\"job %s is no longer yours\"}"
+                            .formatted(jobId))
+                    : Reply.of(200, "{\"jobId\":\"%s\",\"attempt\":%d,\"leaseExpiresAt\":%d}"
+                            .formatted(jobId, attempt, System.currentTimeMillis() + 30_000));
+            case "result" -> Reply.of(200, "{\"jobId\":\"%s\",\"state\":\"succeeded\",\"duplicate\":%s}"
+                    .formatted(jobId, !reported.add(jobId)));
+            default -> Reply.of(200, "{\"jobId\":\"%s\",\"state\":\"failed\"}".formatted(jobId));
+        };
     }
 
     private String ok() {

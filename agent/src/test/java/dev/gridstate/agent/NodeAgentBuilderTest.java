@@ -26,6 +26,27 @@ class NodeAgentBuilderTest {
     }
 
     @Test
+    void shouldTakeNoJobsWithoutAHandlerAndOneAtATimeWithTenSecondPollsWithOne() {
+        JobHandler handler = assignment -> null;
+
+        AgentConfig without = NodeAgent.builder().gateway(GATEWAY).node(TestNodes.spec("n1")).config();
+        AgentConfig with = NodeAgent.builder().gateway(GATEWAY).node(TestNodes.spec("n1")).jobs(handler).config();
+
+        assertThat(without.jobs()).isEmpty();
+        assertThat(with.jobs()).contains(new JobConfig(handler, 1, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void shouldRefuseAJobConcurrencyBelowOneAndAnAssignmentWaitBelowOneMillisecond() {
+        assertThatThrownBy(() -> NodeAgent.builder().gateway(GATEWAY).node(TestNodes.spec("n1"))
+                .jobs(assignment -> null).jobConcurrency(0).build())
+                .hasMessage("jobConcurrency must be at least 1, but was 0");
+        assertThatThrownBy(() -> NodeAgent.builder().gateway(GATEWAY).node(TestNodes.spec("n1"))
+                .jobs(assignment -> null).assignmentWait(Duration.ofNanos(500)).build())
+                .hasMessage("assignmentWait must be at least 1 ms, but was PT0.0000005S");
+    }
+
+    @Test
     void shouldRefuseAnAgentWithoutGateways() {
         assertThatThrownBy(() -> NodeAgent.builder().node(TestNodes.spec("n1")).build())
                 .hasMessage("NodeAgent needs at least one gateway URL of its region, but none was given");

@@ -16,6 +16,8 @@ final class RecordingListener implements AgentListener {
     final List<Directives> directives = new CopyOnWriteArrayList<>();
     final List<Directives> routingHolds = new CopyOnWriteArrayList<>();
     final List<GatewayError> errors = new CopyOnWriteArrayList<>();
+    /** {@code nodeId/jobId} of each lost lease. */
+    final List<String> leasesLost = new CopyOnWriteArrayList<>();
 
     @Override
     public void onRegistered(String nodeId, boolean created) {
@@ -35,6 +37,11 @@ final class RecordingListener implements AgentListener {
     @Override
     public void onRoutingHold(String nodeId, List<JsonNode> holds) {
         routingHolds.add(new Directives(nodeId, holds));
+    }
+
+    @Override
+    public void onLeaseLost(String nodeId, String jobId) {
+        leasesLost.add(nodeId + "/" + jobId);
     }
 
     @Override

@@ -29,7 +29,7 @@ class RoutingHoldTest {
     private final RecordingListener listener = fixture.listener();
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"pause", "cooldown", "maintenance", "freeze"})
+    @ValueSource(strings = {"pause", "cooldown", "maintenance", "freeze", "quarantine"})
     @DisplayName("a routing hold stops the node offering itself while it keeps beating, until an answer comes without it")
     void shouldStopOfferingWhileHeldAndOfferAgainWhenLifted(String type) {
         NodeAgent agent = started(1);

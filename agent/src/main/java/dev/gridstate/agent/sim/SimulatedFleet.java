@@ -2,6 +2,7 @@ package dev.gridstate.agent.sim;
 
 import dev.gridstate.agent.AgentCounters;
 import dev.gridstate.agent.NodeAgent;
+import dev.gridstate.agent.NodeAgentBuilder;
 import dev.gridstate.agent.NodeSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Many simulated GPU nodes in one JVM: for every region, {@code nodesPerRegion} nodes made from a
  * seed (ids {@code <region>-node-0001} …), grouped into {@link NodeAgent}s of 1 to 8 GPUs that share
  * one scheduler and one HTTP client. While running, a fraction of the nodes flips between idle and
- * busy every churn period, so the gateway sees live change. Start once; close stops every agent
- * (the nodes then expire) and releases the threads.
+ * busy every churn period, so the gateway sees live change. Given a {@link dev.gridstate.agent.JobHandler}
+ * every node also takes jobs. Start once; close stops every agent (the nodes then expire) and releases the
+ * threads.
  */
 public final class SimulatedFleet implements AutoCloseable {
 
@@ -106,15 +108,18 @@ public final class SimulatedFleet implements AutoCloseable {
         for (int from = 0; from < nodes.size(); ) {
             int size = Math.min(nodes.size() - from, 1 + random.nextInt(settings.maxGpusPerAgent));
             List<NodeSpec> group = nodes.subList(from, from + size);
-            NodeAgent agent = NodeAgent.builder()
+            NodeAgentBuilder builder = NodeAgent.builder()
                     .gateways(gateways)
                     .nodes(group)
                     .scheduler(scheduler)
                     .httpClient(http)
                     .requestTimeout(settings.requestTimeout)
                     .seed(random.nextLong())
-                    .listener(settings.listener)
-                    .build();
+                    .listener(settings.listener);
+            if (settings.jobs != null) {
+                builder.jobs(settings.jobs).jobConcurrency(settings.jobConcurrency);
+            }
+            NodeAgent agent = builder.build();
             group.forEach(spec -> churn.add(agent, spec.nodeId(), spec.gpu().memoryMb()));
             agents.add(agent);
             from += size;

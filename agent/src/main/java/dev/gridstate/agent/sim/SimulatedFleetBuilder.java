@@ -1,6 +1,8 @@
 package dev.gridstate.agent.sim;
 
 import dev.gridstate.agent.AgentListener;
+import dev.gridstate.agent.JobHandler;
+import dev.gridstate.agent.NodeAgentBuilder;
 
 import java.net.URI;
 import java.time.Duration;
@@ -31,6 +33,8 @@ public final class SimulatedFleetBuilder {
     Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     Duration startSpread = DEFAULT_START_SPREAD;
     AgentListener listener = new AgentListener() { };
+    JobHandler jobs;
+    int jobConcurrency = NodeAgentBuilder.DEFAULT_JOB_CONCURRENCY;
 
     SimulatedFleetBuilder() {
     }
@@ -100,6 +104,18 @@ public final class SimulatedFleetBuilder {
         return this;
     }
 
+    /** Makes every node of the fleet take jobs and run them through the handler; by default none poll. */
+    public SimulatedFleetBuilder jobs(JobHandler handler) {
+        this.jobs = Objects.requireNonNull(handler, "jobs");
+        return this;
+    }
+
+    /** How many jobs of one simulated node run at once. */
+    public SimulatedFleetBuilder jobConcurrency(int perNode) {
+        this.jobConcurrency = perNode;
+        return this;
+    }
+
     public SimulatedFleet build() {
         if (regions.isEmpty()) {
             throw new IllegalArgumentException("SimulatedFleet needs at least one region, but none was given");
@@ -107,6 +123,7 @@ public final class SimulatedFleetBuilder {
         check(nodesPerRegion >= 1 && nodesPerRegion <= 9_999, "nodesPerRegion must be between 1 and 9999", nodesPerRegion);
         check(schedulerThreads >= 1 && schedulerThreads <= 64, "schedulerThreads must be between 1 and 64", schedulerThreads);
         check(maxGpusPerAgent >= 1, "maxGpusPerAgent must be at least 1", maxGpusPerAgent);
+        check(jobConcurrency >= 1, "jobConcurrency must be at least 1", jobConcurrency);
         check(churnFraction >= 0 && churnFraction <= 1, "churnFraction must be between 0 and 1", churnFraction);
         check(!churnPeriod.isNegative() && !churnPeriod.isZero(), "churnPeriod must be greater than 0", churnPeriod);
         check(!startSpread.isNegative(), "startSpread must not be negative", startSpread);

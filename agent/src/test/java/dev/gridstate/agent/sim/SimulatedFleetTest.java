@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,7 +122,31 @@ class SimulatedFleetTest {
         }
     }
 
+    @Test
+    void shouldRunTheJobsAssignedToItsNodesThroughTheHandler() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        try (SimulatedFleet fleet = builder().jobs(assignment -> {
+            handled.add(assignment.nodeId() + "/" + assignment.jobId());
+            return null;
+        }).build()) {
+            fleet.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> fleet.registeredNodes() == 60);
+
+            euWest.assign("eu-west-node-0007", FakeGateway.Job.of("j1"));
+            usEast.assign("us-east-node-0030", FakeGateway.Job.of("j2"));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> fleet.counters().jobsSucceeded() == 2);
+            assertThat(handled).containsExactlyInAnyOrder("eu-west-node-0007/j1", "us-east-node-0030/j2");
+            assertThat(euWest.results("j1")).hasSize(1);
+            assertThat(usEast.results("j2")).hasSize(1);
+        }
+    }
+
     private SimulatedFleet fleet() {
+        return builder().build();
+    }
+
+    private SimulatedFleetBuilder builder() {
         return SimulatedFleet.builder()
                 .region("eu-west", List.of(euWest.uri()))
                 .region("us-east", List.of(usEast.uri()))
@@ -130,7 +155,6 @@ class SimulatedFleetTest {
                 .schedulerThreads(2)
                 .churnPeriod(Duration.ofMillis(150))
                 .churnFraction(0.5)
-                .startSpread(Duration.ofMillis(200))
-                .build();
+                .startSpread(Duration.ofMillis(200));
     }
 }
