@@ -1,10 +1,13 @@
 package dev.gridstate.gateway.events;
 
+import dev.gridstate.gateway.Periodic;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
+import jakarta.inject.Named;
 import dev.gridstate.gateway.api.Names;
 import dev.gridstate.state.Keys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -28,6 +31,7 @@ class EventHub {
     private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
 
     private final EventSettings settings;
+    private final Periodic keepAlive;
     private final EventMetrics metrics;
     private final JsonMapper json;
     private final Keys keys;
@@ -36,12 +40,14 @@ class EventHub {
     private final AtomicInteger slotsTaken = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
 
-    EventHub(EventSettings settings, EventMetrics metrics, JsonMapper json, Keys keys) {
+    EventHub(EventSettings settings, EventMetrics metrics, JsonMapper json, Keys keys,
+             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.settings = settings;
         this.metrics = metrics;
         this.json = json;
         this.keys = keys;
         metrics.bind(slotsTaken::get, this::waiting);
+        this.keepAlive = Periodic.every(scheduler, "event keep-alive", settings.keepAlive(), settings.keepAlive(), this::tick);
     }
 
     /**
@@ -99,8 +105,6 @@ class EventHub {
         return slotsTaken.get();
     }
 
-    @Scheduled(fixedDelay = "${gateway.events.keep-alive:" + EventSettings.DEFAULT_KEEP_ALIVE + "}",
-            initialDelay = "${gateway.events.keep-alive:" + EventSettings.DEFAULT_KEEP_ALIVE + "}")
     void tick() {
         for (EventFeed feed : feeds) {
             feed.tick();
@@ -109,6 +113,7 @@ class EventHub {
 
     @PreDestroy
     void close() {
+        keepAlive.close();
         for (EventFeed feed : feeds) {
             feed.complete();
         }

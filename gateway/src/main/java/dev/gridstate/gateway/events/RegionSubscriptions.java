@@ -1,13 +1,16 @@
 package dev.gridstate.gateway.events;
 
+import dev.gridstate.gateway.Periodic;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import dev.gridstate.gateway.store.ChannelSubscription;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisClient;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -19,21 +22,20 @@ import java.util.List;
 class RegionSubscriptions {
 
     private final List<ChannelSubscription> subscriptions;
+    private final Periodic reconnect;
 
     RegionSubscriptions(@Named("regional") RedisClient regional, @Named("central") RedisClient central, Keys keys,
-                        EventHub hub) {
+                        EventHub hub, @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.subscriptions = List.of(
                 new ChannelSubscription("regional", regional, keys.events(), hub::publish, hub::resync),
                 new ChannelSubscription("central", central, keys.events(), hub::publish, hub::resync));
-    }
-
-    @Scheduled(fixedDelay = "1s", initialDelay = "1s")
-    void connectIfNeeded() {
-        subscriptions.forEach(ChannelSubscription::connectIfNeeded);
+        this.reconnect = Periodic.every(scheduler, "events subscriptions", Duration.ofSeconds(1), Duration.ofSeconds(1),
+                () -> subscriptions.forEach(ChannelSubscription::connectIfNeeded));
     }
 
     @PreDestroy
     void close() {
+        reconnect.close();
         subscriptions.forEach(ChannelSubscription::close);
     }
 }

@@ -1,14 +1,17 @@
 package dev.gridstate.gateway.jobs;
 
+import dev.gridstate.gateway.Periodic;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import dev.gridstate.gateway.store.ChannelSubscription;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisClient;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -27,11 +30,15 @@ class JobSignals {
     private final List<Consumer<String>> done = new CopyOnWriteArrayList<>();
     private final List<Runnable> missed = new CopyOnWriteArrayList<>();
     private final List<ChannelSubscription> subscriptions;
+    private final Periodic reconnect;
 
-    JobSignals(@Named("regional") RedisClient regional, @Named("central") RedisClient central, Keys keys) {
+    JobSignals(@Named("regional") RedisClient regional, @Named("central") RedisClient central, Keys keys,
+               @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.subscriptions = List.of(
                 new ChannelSubscription("regional", regional, keys.jobsChannel(), this::signal, this::resubscribed),
                 new ChannelSubscription("central", central, keys.jobsChannel(), this::signal, this::resubscribed));
+        this.reconnect = Periodic.every(scheduler, "jobs subscriptions", Duration.ofSeconds(1), Duration.ofSeconds(1),
+                () -> subscriptions.forEach(ChannelSubscription::connectIfNeeded));
     }
 
     void onWork(Consumer<String> nodeId) {
@@ -66,13 +73,9 @@ class JobSignals {
         missed.forEach(Runnable::run);
     }
 
-    @Scheduled(fixedDelay = "1s", initialDelay = "1s")
-    void connectIfNeeded() {
-        subscriptions.forEach(ChannelSubscription::connectIfNeeded);
-    }
-
     @PreDestroy
     void close() {
+        reconnect.close();
         subscriptions.forEach(ChannelSubscription::close);
     }
 }

@@ -1,11 +1,16 @@
 package dev.gridstate.gateway.registry;
 
+import dev.gridstate.gateway.Periodic;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import dev.gridstate.state.Keys;
-import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * checks each deadline itself); it keeps the indexes small. Every replica runs it: the sweep
  * script is atomic, so two replicas never take one node offline twice.
  */
-@Singleton
+@Context
 class OfflineSweeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(OfflineSweeper.class);
@@ -24,14 +29,21 @@ class OfflineSweeper {
     private final NodeRegistry registry;
     private final RegistrySettings settings;
     private final Keys keys;
+    private final Periodic periodic;
 
-    OfflineSweeper(NodeRegistry registry, RegistrySettings settings, Keys keys) {
+    OfflineSweeper(NodeRegistry registry, RegistrySettings settings, Keys keys,
+                   @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.registry = registry;
         this.settings = settings;
         this.keys = keys;
+        this.periodic = Periodic.every(scheduler, "offline sweep", Duration.ofSeconds(1), settings.sweepInterval(), this::sweep);
     }
 
-    @Scheduled(fixedDelay = "${gateway.registry.sweep-interval:250ms}", initialDelay = "1s")
+    @PreDestroy
+    void stop() {
+        periodic.close();
+    }
+
     void sweep() {
         try {
             List<String> offline;

@@ -1,5 +1,8 @@
 package dev.gridstate.gateway.subcloud;
 
+import dev.gridstate.gateway.Periodic;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -9,11 +12,12 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 /**
  * Drops this replica's cached copy of a Subcloud when any replica changes it: the put and delete
@@ -35,6 +39,7 @@ class SubcloudInvalidations {
     private final SubcloudCache cache;
     private final String channel;
     private final String region;
+    private final Periodic reconnect;
     private volatile StatefulRedisPubSubConnection<String, String> connection;
     private boolean failedBefore;
 
@@ -63,16 +68,18 @@ class SubcloudInvalidations {
         }
     };
 
-    SubcloudInvalidations(@Named("regional") RedisClient client, Keys keys, SubcloudCache cache) {
+    SubcloudInvalidations(@Named("regional") RedisClient client, Keys keys, SubcloudCache cache,
+                          @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.client = client;
         this.cache = cache;
         this.channel = keys.subcloudChanges();
         this.region = keys.region();
         client.addListener(drops);
         connect();
+        this.reconnect = Periodic.every(scheduler, "Subcloud invalidations", Duration.ofSeconds(1), Duration.ofSeconds(1),
+                this::connectIfNeeded);
     }
 
-    @Scheduled(fixedDelay = "1s", initialDelay = "1s")
     void connectIfNeeded() {
         if (connection == null) {
             connect();
@@ -104,6 +111,7 @@ class SubcloudInvalidations {
 
     @PreDestroy
     synchronized void close() {
+        reconnect.close();
         client.removeListener(drops);
         if (connection != null) {
             connection.close();
