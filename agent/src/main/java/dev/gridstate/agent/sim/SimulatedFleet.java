@@ -56,6 +56,11 @@ public final class SimulatedFleet implements AutoCloseable {
         return new SimulatedFleetBuilder();
     }
 
+    /** The model names simulated nodes serve (each node one or more of them), e.g. for the queues of their jobs. */
+    public static List<String> models() {
+        return NodeCatalog.MODELS.stream().map(NodeSpec.Model::name).toList();
+    }
+
     /** Starts every agent (spread over the start spread) and the churn; returns at once. */
     public void start() {
         if (!started.compareAndSet(false, true)) {

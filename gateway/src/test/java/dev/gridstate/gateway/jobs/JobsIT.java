@@ -49,6 +49,11 @@ class JobsIT {
         await("all jobs succeeded").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> fleet.succeeded(ids, 0) == jobs);
         long finished = System.nanoTime();
+        new Figures("jobs-exactly-once", FIGURES).put("jobs", jobs).put("nodes", NODES).put("workMs", 5)
+                .millis("submitMs", started, submitted).millis("lastRunEndedMs", started, fleet.lastRunEnded())
+                .millis("allSeenSucceededMs", started, finished)
+                .put("jobsPerSecond", Math.round(jobs / ((fleet.lastRunEnded() - started) / 1e9)))
+                .publish(LOG);
 
         Map<String, JsonNode> statuses = fleet.statuses(ids, 1);
         assertThat(statuses).hasSize(jobs);
@@ -61,11 +66,6 @@ class JobsIT {
         assertThat(fleet.runs()).hasSize(jobs);
         assertThat(fleet.runs().values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         await("every message acknowledged").atMost(Duration.ofSeconds(10)).until(() -> fleet.messagesLeft(0, 1) == 0);
-
-        new Figures("jobs-exactly-once", FIGURES).put("jobs", jobs).put("nodes", NODES).put("workMs", 5)
-                .millis("submitMs", started, submitted).millis("allSucceededMs", started, finished)
-                .put("jobsPerSecond", Math.round(jobs / ((finished - started) / 1e9)))
-                .publish(LOG);
     }
 
     @Test
@@ -78,26 +78,35 @@ class JobsIT {
         JobDispatcher stopping = fleet.region().gateway(1).context().getBean(JobDispatcher.class);
         int heldAtStop = stopping.held();
         int startedAtStop = fleet.started();
+        long failoverLoops = threadsNamed("failover");
         long fault = System.nanoTime();
         fleet.region().gateway(1).close();
+        // Nothing of the stopped replica comes back to life: it once did, through a scheduled sweep
+        // that created its beans again during the shutdown, and its failover loop ran on.
+        await("the stopped replica's failover loop gone, and gone for good").atMost(Duration.ofSeconds(10))
+                .during(Duration.ofSeconds(2)).until(() -> threadsNamed("failover") == failoverLoops - 1);
         await("all jobs succeeded").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> fleet.succeeded(ids, 0) == jobs);
-        long recovered = System.nanoTime();
 
         Map<String, JsonNode> statuses = fleet.statuses(ids, 0);
+        new Figures("jobs-replica-stopped", FIGURES).put("jobs", jobs).put("heldByStoppedReplica", heldAtStop)
+                .put("startedAtStop", startedAtStop).millis("faultToLastJobMs", fault, fleet.lastRunEnded())
+                .put("maxAttempt", statuses.values().stream().mapToInt(s -> s.path("attempt").asInt()).max().orElse(0))
+                .publish(LOG);
         assertThat(statuses.values()).allSatisfy(s -> {
             assertThat(s.path("state").asText()).isEqualTo("succeeded");
             assertThat(s.has("duplicates")).as(s.path("jobId").asText() + " reported twice").isFalse();
+            // the survivor adopts attempts still running: a stopped replica costs no job an attempt
+            assertThat(s.path("attempt").asInt()).as(s.path("jobId").asText() + " attempts").isEqualTo(1);
         });
         assertThat(fleet.runs().values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(heldAtStop).as("the stopped replica held jobs when it stopped").isPositive();
         await("every message acknowledged").atMost(Duration.ofSeconds(10)).until(() -> fleet.messagesLeft(0) == 0);
 
-        new Figures("jobs-replica-stopped", FIGURES).put("jobs", jobs).put("heldByStoppedReplica", heldAtStop)
-                .put("startedAtStop", startedAtStop)
-                .millis("faultToLastJobMs", fault, recovered)
-                .put("maxAttempt", statuses.values().stream().mapToInt(s -> s.path("attempt").asInt()).max().orElse(0))
-                .publish(LOG);
+    }
+
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(name)).count();
     }
 
     @Test
@@ -117,19 +126,18 @@ class JobsIT {
         fleet.region().regional().restart();
         await("all jobs succeeded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> fleet.succeeded(ids, 0) == jobs);
-        long recovered = System.nanoTime();
 
         Map<String, JsonNode> statuses = fleet.statuses(ids, 1);
+        int ranAgain = fleet.runs().values().stream().mapToInt(AtomicInteger::get).map(n -> n - 1).sum();
+        long reportedLate = statuses.values().stream().mapToLong(s -> s.path("duplicates").asLong()).sum();
+        new Figures("jobs-regional-redis-lost", FIGURES).put("jobs", jobs).put("startedAtFault", startedAtFault)
+                .millis("faultToRestartMs", fault, restart).millis("faultToLastJobMs", fault, fleet.lastRunEnded())
+                .millis("restartToLastJobMs", restart, fleet.lastRunEnded())
+                .put("runsBeyondOne", ranAgain).put("lateResultsIgnored", reportedLate)
+                .publish(LOG);
+
         assertThat(statuses).hasSize(jobs);
         assertThat(statuses.values()).allSatisfy(s -> assertThat(s.path("state").asText()).isEqualTo("succeeded"));
         await("every message acknowledged").atMost(Duration.ofSeconds(20)).until(() -> fleet.messagesLeft(0, 1) == 0);
-        int ranAgain = fleet.runs().values().stream().mapToInt(AtomicInteger::get).map(n -> n - 1).sum();
-        long reportedLate = statuses.values().stream().mapToLong(s -> s.path("duplicates").asLong()).sum();
-
-        new Figures("jobs-regional-redis-lost", FIGURES).put("jobs", jobs).put("startedAtFault", startedAtFault)
-                .millis("faultToRestartMs", fault, restart).millis("faultToLastJobMs", fault, recovered)
-                .millis("restartToLastJobMs", restart, recovered)
-                .put("runsBeyondOne", ranAgain).put("lateResultsIgnored", reportedLate)
-                .publish(LOG);
     }
 }

@@ -1,5 +1,9 @@
 package dev.gridstate.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gridstate.agent.Assignment;
 import dev.gridstate.agent.sim.SimulatedFleet;
 import dev.gridstate.testkit.JarProcess;
 import dev.gridstate.testkit.RabbitBroker;
@@ -22,6 +26,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,26 +110,39 @@ public final class LocalTopology implements Runnable {
         String queueBase = RabbitBroker.shared().uniqueName("local-changes-q");
         String queuePrefix = queueBase + ".";
         REGIONS.forEach(region -> RabbitBroker.shared().derivedName(queueBase, "." + region));
+        // And its own job queues: one per region and model, and a dead-letter queue per region.
+        String jobsExchange = RabbitBroker.shared().uniqueName("local-jobs");
+        RabbitBroker.shared().derivedName(jobsExchange, ".dead");
+        String jobsQueueBase = RabbitBroker.shared().uniqueName("local-jobs-q");
+        List<String> models = SimulatedFleet.models();
+        for (String region : REGIONS) {
+            RabbitBroker.shared().derivedName(jobsQueueBase, "." + region + ".dead");
+            models.forEach(model -> RabbitBroker.shared().derivedName(jobsQueueBase, "." + region + "." + model));
+        }
         JarProcess replicator = keep(JarProcess.start(replicatorJar, "replicator", replicatorPort, Map.of(
                 "REDIS_SERVERS_CENTRAL_URI", central.uri(),
                 "RABBITMQ_URI", rabbit,
                 "REPLICATION_REGIONS", String.join(",", REGIONS),
                 "REPLICATION_EXCHANGE", exchange,
                 "REPLICATION_QUEUE_PREFIX", queuePrefix), List.of(), logs.resolve("replicator.log")));
-        var builder = SimulatedFleet.builder().nodesPerRegion(nodes);
+        var builder = SimulatedFleet.builder().nodesPerRegion(nodes).jobs(LocalTopology::work);
         StringBuilder summary = new StringBuilder();
         for (int i = 0; i < REGIONS.size(); i++) {
             String region = REGIONS.get(i);
             RedisServer regional = keep(RedisServer.startRegional());
-            JarProcess gateway = keep(JarProcess.start(gatewayJar, "gateway-" + region, port + i, Map.of(
-                    "GATEWAY_REGION", region,
-                    "GATEWAY_REPLICATION_EXCHANGE", exchange,
-                    "GATEWAY_REPLICATION_QUEUE_PREFIX", queuePrefix,
-                    "REDIS_SERVERS_REGIONAL_URI", regional.uri() + "?timeout=500ms",
-                    "REDIS_SERVERS_CENTRAL_URI", central.uri() + "?timeout=500ms",
-                    "RABBITMQ_URI", rabbit,
-                    "GATEWAY_ADMIN_TOKEN", adminToken,
-                    "GATEWAY_NODE_TOKEN_SECRET", nodeTokenSecret), List.of(), logs.resolve("gateway-" + region + ".log")));
+            JarProcess gateway = keep(JarProcess.start(gatewayJar, "gateway-" + region, port + i, Map.ofEntries(
+                    Map.entry("GATEWAY_REGION", region),
+                    Map.entry("GATEWAY_REPLICATION_EXCHANGE", exchange),
+                    Map.entry("GATEWAY_REPLICATION_QUEUE_PREFIX", queuePrefix),
+                    Map.entry("GATEWAY_JOBS_EXCHANGE", jobsExchange),
+                    Map.entry("GATEWAY_JOBS_QUEUE_PREFIX", jobsQueueBase + "."),
+                    Map.entry("GATEWAY_JOBS_MODELS", String.join(",", models)),
+                    Map.entry("REDIS_SERVERS_REGIONAL_URI", regional.uri() + "?timeout=500ms"),
+                    Map.entry("REDIS_SERVERS_CENTRAL_URI", central.uri() + "?timeout=500ms"),
+                    Map.entry("RABBITMQ_URI", rabbit),
+                    Map.entry("GATEWAY_ADMIN_TOKEN", adminToken),
+                    Map.entry("GATEWAY_NODE_TOKEN_SECRET", nodeTokenSecret)), List.of(),
+                    logs.resolve("gateway-" + region + ".log")));
             gateway.awaitAnswer("/health", Duration.ofSeconds(60));
             builder.region(region, List.of(gateway.uri()));
             summary.append(String.format("  %-8s gateway  %s   (Redis %s, log %s)%n", region, gateway.uri(), regional.uri(), gateway.log()));
@@ -137,13 +155,24 @@ public final class LocalTopology implements Runnable {
                         + "  central  Redis    %s (AOF + RDB)%n"
                         + "  replicator        %s/v1/replication   (log %s)%n"
                         + "  change log        exchange %s, queue per region %s<region>%n"
+                        + "  jobs              exchange %s, queue per region and model %s<region>.<model>%n"
                         + "  RabbitMQ          %s%n"
                         + "  fleet             %d simulated nodes per region%n"
                         + "  admin token       %s (this run only, both regions)%n%n"
                         + "Try:%n  curl %s/health%n  curl '%s/v1/nodes?model=llama-3-8b&limit=5'%n  curl %s/v1/nodes/%s%n"
-                        + "  curl -H 'Authorization: Bearer %s' %s/v1/admin/replication%n%n",
-                summary, central.uri(), replicator.uri(), replicator.log(), exchange, queuePrefix, rabbit.replaceAll("//[^@]*@", "//"), nodes, adminToken,
-                first, first, first, started.nodeIds().get(0), adminToken, first);
+                        + "  curl -H 'Authorization: Bearer %s' %s/v1/admin/replication%n"
+                        + "  curl -XPOST %s/v1/jobs -H 'Content-Type: application/json' -d '{\"model\":\"llama-3-8b\",\"payload\":{\"prompt\":\"hi\"}}'   # then GET /v1/jobs/<jobId>%n%n",
+                summary, central.uri(), replicator.uri(), replicator.log(), exchange, queuePrefix, jobsExchange,
+                jobsQueueBase + ".", rabbit.replaceAll("//[^@]*@", "//"), nodes, adminToken,
+                first, first, first, started.nodeIds().get(0), adminToken, first, first);
+    }
+
+    /** What the simulated nodes do with a job: a short pretend inference that echoes the payload. */
+    private static JsonNode work(Assignment job) throws InterruptedException {
+        Thread.sleep(20 + ThreadLocalRandom.current().nextInt(180));
+        ObjectNode output = JsonNodeFactory.instance.objectNode().put("node", job.nodeId()).put("model", job.model());
+        output.set("echo", job.payload());
+        return output;
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

@@ -43,12 +43,15 @@ class LocalTopologyIT {
     private static final Pattern APPLIED = Pattern.compile("\"appliedMessages\":(\\d+)");
     private static final Pattern CHANGE_LOG = Pattern.compile("exchange (\\S+), queue per region (\\S+)<region>");
     private static final Pattern ADMIN_TOKEN = Pattern.compile("admin token\\s+(\\S+)");
+    private static final Pattern JOBS = Pattern.compile("jobs\\s+exchange (\\S+), queue per region and model (\\S+)<region>");
+    private static final Pattern JOB_ID = Pattern.compile("\"jobId\":\"([0-9a-f-]{36})\"");
 
     @Test
     @DisplayName("the packaged local topology brings up two gateways with a live fleet in each, and Ctrl-C stops every process")
     void shouldRunAndStopCleanly(@TempDir Path work) throws Exception {
         String exchange;
         String queue;
+        String jobQueue;
         // Two gateways on port and port + 1, the replicator on port + 2.
         int port = freePorts(3);
         int replicatorPort = port + 2;
@@ -71,6 +74,8 @@ class LocalTopologyIT {
             exchange = changeLog.group(1);
             queue = changeLog.group(2) + "eu-west";
             assertThat(brokerHas(exchange, queue)).as("the run's exchange and queue while it runs").isTrue();
+            Matcher jobs = output.stream().map(JOBS::matcher).filter(Matcher::find).findFirst().orElseThrow();
+            jobQueue = jobs.group(2) + "eu-west.llama-3-8b";
 
             for (int p : new int[]{port, port + 1}) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> onlineNodes(p) == NODES);
@@ -79,6 +84,12 @@ class LocalTopologyIT {
                 assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami", adminToken)).isEqualTo(200);
                 assertThat(status("http://127.0.0.1:" + p + "/v1/admin/whoami", null)).isEqualTo(401);
             }
+
+            // a job runs on the fleet, as the printed example does it
+            String jobId = submitJob(port);
+            await().atMost(Duration.ofSeconds(20)).until(() -> get("http://127.0.0.1:" + port + "/v1/jobs/" + jobId)
+                    .contains("\"state\":\"succeeded\""));
+            assertThat(brokerHas(jobs.group(1), jobQueue)).as("the run's job exchange and queue while it runs").isTrue();
 
             // the fleet's changes reach central through the replicator
             await().atMost(Duration.ofSeconds(20)).until(() -> appliedMessages(replicatorPort) > 0);
@@ -93,6 +104,7 @@ class LocalTopologyIT {
         assertThat(output).anyMatch(l -> l.contains("Stopped."));
         assertThat(brokerHas(exchange, null)).as("exchange " + exchange + " deleted at stop").isFalse();
         assertThat(brokerHas(null, queue)).as("queue " + queue + " deleted at stop").isFalse();
+        assertThat(brokerHas(null, jobQueue)).as("job queue " + jobQueue + " deleted at stop").isFalse();
         for (int p : new int[]{port, port + 1, replicatorPort}) {
             assertThatThrownBy(() -> status("http://127.0.0.1:" + p + "/health", null)).hasCauseInstanceOf(ConnectException.class);
         }
@@ -113,6 +125,20 @@ class LocalTopologyIT {
         } catch (IOException absent) {
             return false;
         }
+    }
+
+    private static String submitJob(int port) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/jobs"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"llama-3-8b\",\"payload\":{\"prompt\":\"hi\"}}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        Matcher id = JOB_ID.matcher(r.body());
+        assertThat(id.find()).as(r.body()).isTrue();
+        return id.group(1);
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Messages the replicator applied, over every region it serves. */
