@@ -1,7 +1,8 @@
 -- Heart-beats a batch of nodes.
 -- KEYS: online, then one node record per entry. ARGV: ttlMs, then per entry: id, state, free ('' = unchanged).
--- Returns per entry {0} (unknown: the node must re-register) or {1, flag…}: the JSON of each admin
--- flag the node may see (every kind but shadow-ban), for the directives of its answer.
+-- Returns per entry {0} (unknown: the node must re-register) or {1, directive…}: the JSON of each
+-- admin flag the node may see (every kind but shadow-ban), and {"type":"assignments"} while jobs
+-- wait in its inbox, for the directives of its answer.
 local online = KEYS[1]
 local tag = tag_of(online)
 local now = now_ms()
@@ -43,6 +44,7 @@ for i = 2, #KEYS do
     for i, kind in ipairs(FLAG_KINDS) do
       if flags[i] and kind ~= HIDDEN_FLAG then entry[#entry + 1] = flags[i] end
     end
+    if redis.call('EXISTS', tag .. K.inbox .. id) == 1 then entry[#entry + 1] = '{"type":"assignments"}' end
     results[#results + 1] = entry
   end
 end

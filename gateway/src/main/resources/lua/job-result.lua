@@ -22,5 +22,5 @@ end
 job_save(job, ARGV[5], {'state', 'succeeded', 'output', ARGV[4], 'resultNode', node, 'resultAttempt', attempt,
   'leaseUntil', ''})
 release_claim(tag, r.claim, r.node)
-redis.call('PUBLISH', tag .. K.jobs, 'done ' .. id)
+redis.call('PUBLISH', tag .. K.jobs, 'done ' .. id .. ' ' .. (redis.call('HGET', job, 'model') or ''))
 return {'succeeded', 0}

@@ -252,7 +252,7 @@ local function job_attempt_failed(job, r, err, ttl, window, limit, qttl)
   local tag = tag_of(job)
   job_save(job, ttl, {'state', 'failed', 'error', err, 'leaseUntil', ''})
   release_claim(tag, r.claim, r.node)
-  redis.call('PUBLISH', tag .. K.jobs, 'done ' .. r.jobId)
+  redis.call('PUBLISH', tag .. K.jobs, 'done ' .. r.jobId .. ' ' .. (redis.call('HGET', job, 'model') or ''))
   return node_failed(tag, r.node, r.jobId .. '#' .. r.attempt .. ': ' .. string.sub(err, 1, 200), window, limit, qttl)
 end
 

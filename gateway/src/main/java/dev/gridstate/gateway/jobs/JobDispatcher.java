@@ -59,6 +59,9 @@ class JobDispatcher {
     private static final long RECONNECT_MS = 1_000;
     private static final int MAX_CALLS = 32;
     private static final long LOG_EVERY_MS = 10_000;
+    /** Waiting jobs take free nodes highest priority first, then oldest first. */
+    private static final Comparator<Held> FIRST_IN_LINE =
+            Comparator.comparingInt((Held h) -> -h.job.priority()).thenComparingLong(h -> h.arrived);
 
     enum Phase { WAITING, ASSIGNED }
 
@@ -118,7 +121,7 @@ class JobDispatcher {
         this.topology = JobTopology.of(settings, keys.region());
         this.factory = Broker.connections(uri);
         this.wanted.addAll(settings.models());
-        signals.onDone(jobId -> loop.execute(() -> done(jobId)));
+        signals.onDone((jobId, model) -> loop.execute(() -> done(jobId, model)));
         signals.onMissed(() -> loop.execute(() -> nextReconcile = 0));
         this.assigned = Counter.builder("gateway.jobs.assigned").description("attempts handed to nodes").register(metrics);
         this.succeeded = Counter.builder("gateway.jobs.acked").description("jobs whose message was acknowledged: finished").register(metrics);
@@ -195,7 +198,7 @@ class JobDispatcher {
     private void dispatchWaiting(long now) {
         List<Held> due = held.stream()
                 .filter(h -> h.phase == Phase.WAITING && !h.busy && h.nextTry <= now)
-                .sorted(Comparator.comparingInt((Held h) -> -h.job.priority()).thenComparingLong(h -> h.arrived))
+                .sorted(FIRST_IN_LINE)
                 .toList();
         for (Held h : due) {
             if (calls >= MAX_CALLS) {
@@ -365,16 +368,25 @@ class JobDispatcher {
         call(h, store.expire(h.job.jobId()), d -> act(h, d.state(), d.leaseUntil(), false));
     }
 
-    /** A signal: an attempt of this job ended somewhere. */
-    private void done(String jobId) {
+    /**
+     * A signal: an attempt of this job (of {@code model}, if named) ended somewhere. Its node may
+     * be free now: the first waiting job of the model tries at once; the others keep their turn
+     * (every {@value #WAIT_RETRY_MS} ms), so one freed node does not cost a claim attempt per
+     * waiting job.
+     */
+    private void done(String jobId, String model) {
         List<Held> mine = held.stream().filter(h -> h.phase == Phase.ASSIGNED && h.job.jobId().equals(jobId)).toList();
         if (!mine.isEmpty()) {
             check(mine);
         }
-        // A node may be free now: waiting jobs try at once.
-        long now = System.currentTimeMillis();
-        held.stream().filter(h -> h.phase == Phase.WAITING).forEach(h -> h.nextTry = Math.min(h.nextTry, now));
-        dispatchWaiting(now);
+        held.stream()
+                .filter(h -> h.phase == Phase.WAITING && !h.busy && (model == null || h.job.model().equals(model)))
+                .min(FIRST_IN_LINE)
+                .ifPresent(next -> {
+                    if (calls < MAX_CALLS) {
+                        dispatch(next);
+                    }
+                });
     }
 
     private void reconcile() {

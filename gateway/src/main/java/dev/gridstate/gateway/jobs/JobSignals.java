@@ -14,12 +14,14 @@ import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The region's jobs channel on both Redis servers (the scripts publish on whichever one the
- * gateways use): {@code work <nodeId>} wakes the node's long polls, {@code done <jobId>} tells
- * the holder of the job's message that an attempt ended. Signals only hurry things up: the
+ * gateways use): {@code work <nodeId>} wakes the node's long polls, {@code done <jobId> [model]}
+ * tells the holder of the job's message that an attempt ended (and that a node of that model may
+ * be free). Signals only hurry things up: the
  * dispatcher and the long polls also look for themselves, so a missed one costs time, not a job.
  */
 @Context
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
 class JobSignals {
 
     private final List<Consumer<String>> work = new CopyOnWriteArrayList<>();
-    private final List<Consumer<String>> done = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, String>> done = new CopyOnWriteArrayList<>();
     private final List<Runnable> missed = new CopyOnWriteArrayList<>();
     private final List<ChannelSubscription> subscriptions;
     private final Periodic reconnect;
@@ -45,8 +47,9 @@ class JobSignals {
         work.add(nodeId);
     }
 
-    void onDone(Consumer<String> jobId) {
-        done.add(jobId);
+    /** Called with the job id and its model, or null when the signal does not name it. */
+    void onDone(BiConsumer<String, String> jobIdAndModel) {
+        done.add(jobIdAndModel);
     }
 
     /** After a gap in the subscription: signals may have been missed. */
@@ -62,7 +65,11 @@ class JobSignals {
         String id = message.substring(space + 1);
         switch (message.substring(0, space)) {
             case "work" -> work.forEach(c -> c.accept(id));
-            case "done" -> done.forEach(c -> c.accept(id));
+            case "done" -> {
+                String[] idModel = id.split(" ", 2);
+                String model = idModel.length == 2 && !idModel[1].isEmpty() ? idModel[1] : null;
+                done.forEach(c -> c.accept(idModel[0], model));
+            }
             default -> {
                 // a newer gateway's signal: nothing to do here
             }

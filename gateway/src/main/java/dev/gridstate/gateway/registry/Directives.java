@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What a heartbeat answer tells its node: the admin flags it may see (each as stored:
- * {@code {"type":"pause","reason":…,"until":…}}), then the region's notices.
+ * {@code {"type":"pause","reason":…,"until":…}}), {@code {"type":"assignments"}} while jobs wait
+ * for it, then the region's notices.
  */
 @Singleton
 class Directives {
@@ -34,8 +35,8 @@ class Directives {
                     out.add(List.of());
                     continue;
                 }
-                List<JsonNode> directives = new ArrayList<>(beat.visibleFlags().size() + board.size());
-                beat.visibleFlags().forEach(flag -> directives.add(StoredJson.parse(json, flag)));
+                List<JsonNode> directives = new ArrayList<>(beat.stored().size() + board.size());
+                beat.stored().forEach(directive -> directives.add(StoredJson.parse(json, directive)));
                 directives.addAll(board);
                 out.add(directives);
             }

@@ -77,10 +77,11 @@ public class NodeRegistry {
     }
 
     /**
-     * What one heartbeat found: whether the store knew the node, and the JSON of each admin flag
-     * the node may see (shadow-bans are never among them).
+     * What one heartbeat found: whether the store knew the node, and the directives the store has
+     * for it, JSON each: the admin flags it may see (shadow-bans are never among them), and
+     * {@code {"type":"assignments"}} while jobs wait for it.
      */
-    record Beat(boolean known, List<String> visibleFlags) {
+    record Beat(boolean known, List<String> stored) {
     }
 
     /** Heart-beats a batch; completes with one {@link Beat} per entry, in order. */

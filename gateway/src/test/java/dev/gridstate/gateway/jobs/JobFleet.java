@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,6 +45,8 @@ final class JobFleet implements AutoCloseable {
     /** Runs of each job, by job id: a job the handler ran twice shows 2. */
     private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     private volatile long workMs;
+    /** While not null and closed, every run waits at it: jobs pile up in the queues and at the replicas. */
+    private volatile CountDownLatch gate;
     private final AtomicLong lastRunEnded = new AtomicLong();
     private TestRegion region;
     private ReplicatorProcess replicator;
@@ -89,6 +92,10 @@ final class JobFleet implements AutoCloseable {
 
     private JsonNode work(Assignment a) throws InterruptedException {
         runs.computeIfAbsent(a.jobId(), id -> new AtomicInteger()).incrementAndGet();
+        CountDownLatch closed = gate;
+        if (closed != null) {
+            closed.await();
+        }
         if (workMs > 0) {
             Thread.sleep(workMs);
         }
@@ -96,8 +103,13 @@ final class JobFleet implements AutoCloseable {
         return JsonNodeFactory.instance.objectNode().put("node", a.nodeId()).put("attempt", a.attempt());
     }
 
-    void workMs(long ms) {
-        workMs = ms;
+    /** From now on every run waits until {@link #release()}. */
+    void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    void release() {
+        gate.countDown();
     }
 
     /**

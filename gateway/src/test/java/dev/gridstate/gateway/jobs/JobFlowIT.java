@@ -47,6 +47,9 @@ class JobFlowIT {
         String jobId = accepted.json().get("jobId").asText();
 
         Http node = http.withBearer(Http.token("f1"));
+        // the node's heartbeat answers announce the waiting job, and stop once it took it
+        await("the heartbeat announces the assignment").atMost(Duration.ofSeconds(5))
+                .until(() -> announcesWork(node.post("/v1/nodes/f1/heartbeat", "{\"state\":\"idle\"}")));
         Http.Answer polled = node.get("/v1/nodes/f1/assignments?waitMs=5000");
         assertThat(polled.status()).as(polled.body()).isEqualTo(200);
         JsonNode assignment = polled.json().get(0);
@@ -54,6 +57,7 @@ class JobFlowIT {
         assertThat(assignment.get("payload").get("prompt").asText()).isEqualTo("hi");
         assertThat(assignment.get("attempt").asInt()).isEqualTo(1);
         assertThat(http.get("/v1/jobs/" + jobId).json().get("state").asText()).isEqualTo("assigned");
+        assertThat(announcesWork(node.post("/v1/nodes/f1/heartbeat", "{\"state\":\"idle\"}"))).isFalse();
 
         Http.Answer reported = node.post("/v1/jobs/" + jobId + "/result",
                 "{\"nodeId\":\"f1\",\"attempt\":1,\"output\":{\"text\":\"hello\"}}");
@@ -65,5 +69,15 @@ class JobFlowIT {
         assertThat(status.get("output").get("text").asText()).isEqualTo("hello");
         JobDispatcher dispatcher = region.gateway(0).context().getBean(JobDispatcher.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.held() == 0);
+    }
+
+    private static boolean announcesWork(Http.Answer heartbeat) {
+        assertThat(heartbeat.status()).as(heartbeat.body()).isEqualTo(200);
+        for (JsonNode directive : heartbeat.json().path("directives")) {
+            if (directive.path("type").asText().equals("assignments")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
