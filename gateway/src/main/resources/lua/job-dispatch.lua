@@ -4,7 +4,7 @@
 --       claim id, ttl ms, scan cap, quarantine window ms, failures to quarantine, quarantine ms.
 -- Returns {outcome, …, quarantined node or ''}:
 --   {'done', state}                          succeeded or dead already: ack the message
---   {'adopt', attempt, node, leaseUntil, delivered}  a live attempt (its first holder is gone): watch it
+--   {'adopt', attempt, node, leaseUntil, delivered, claim}  a live attempt (its first holder is gone): watch it
 --   {'dead', reason}                         attempts used up: dead-letter the message
 --   {'wait'}                                 no eligible node now: hold the message, try again
 --   {'assigned', attempt, node, leaseUntil}  claimed a node (one that had no attempt of the job
@@ -27,7 +27,7 @@ if r.state == 'succeeded' or r.state == 'dead' then return {'done', r.state, ''}
 local quarantined = ''
 if r.state == 'assigned' then
   if tonumber(r.leaseUntil) and tonumber(r.leaseUntil) > now then
-    return {'adopt', r.attempt, r.node, r.leaseUntil, r.delivered, ''}
+    return {'adopt', r.attempt, r.node, r.leaseUntil, r.delivered, r.claim, ''}
   end
   quarantined = job_attempt_failed(job, r, 'lease expired on node ' .. r.node .. ' (attempt ' .. r.attempt .. ')',
     ttl, window, limit, qttl)

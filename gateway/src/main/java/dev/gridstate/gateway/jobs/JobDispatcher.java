@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -121,8 +122,8 @@ class JobDispatcher {
         this.topology = JobTopology.of(settings, keys.region());
         this.factory = Broker.connections(uri);
         this.wanted.addAll(settings.models());
-        signals.onDone((jobId, model) -> loop.execute(() -> done(jobId, model)));
-        signals.onMissed(() -> loop.execute(() -> nextReconcile = 0));
+        signals.onDone((jobId, model) -> post(() -> done(jobId, model)));
+        signals.onMissed(() -> post(() -> nextReconcile = 0));
         this.assigned = Counter.builder("gateway.jobs.assigned").description("attempts handed to nodes").register(metrics);
         this.succeeded = Counter.builder("gateway.jobs.acked").description("jobs whose message was acknowledged: finished").register(metrics);
         this.returned = Counter.builder("gateway.jobs.returned").description("deliveries returned to the queue for another attempt").register(metrics);
@@ -139,7 +140,7 @@ class JobDispatcher {
     /** A model jobs were submitted for here: consume its queue from the next tick on. */
     void want(String model) {
         if (wanted.add(model)) {
-            loop.execute(() -> nextReconcile = 0);
+            post(() -> nextReconcile = 0);
         }
     }
 
@@ -157,6 +158,15 @@ class JobDispatcher {
             LOG.warn("jobs: stopping the dispatcher: {}", e.toString());
         }
         loop.shutdownNow();
+    }
+
+    /** Runs {@code action} on the dispatch thread; nothing once the dispatcher stopped (the broker has what it held). */
+    private void post(Runnable action) {
+        try {
+            loop.execute(action);
+        } catch (RejectedExecutionException stopped) {
+            // stopping: deliveries not handled go back to their queues with the connection
+        }
     }
 
     private void tick() {
@@ -211,7 +221,7 @@ class JobDispatcher {
     private void connect(long now) {
         try {
             connection = factory.newConnection("gateway-" + topology.region() + "-jobs-dispatch");
-            connection.addShutdownListener(cause -> loop.execute(() -> lost(cause.getMessage())));
+            connection.addShutdownListener(cause -> post(() -> lost(cause.getMessage())));
             consuming.clear();
             for (String model : wanted) {
                 consume(model);
@@ -230,19 +240,19 @@ class JobDispatcher {
         topology.declare(channel, model);
         channel.addShutdownListener(cause -> {
             if (!cause.isHardError()) {
-                loop.execute(() -> channelLost(model, channel, cause.getMessage()));
+                post(() -> channelLost(model, channel, cause.getMessage()));
             }
         });
         channel.basicConsume(topology.queue(model), false, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-                loop.execute(() -> accept(channel, envelope.getDeliveryTag(), props, body));
+                post(() -> accept(channel, envelope.getDeliveryTag(), props, body));
             }
 
             @Override
             public void handleCancel(String consumerTag) {
                 // the queue was deleted, or the broker moved it: consume again on the next refresh
-                loop.execute(() -> channelLost(model, channel, "the broker cancelled the consumer"));
+                post(() -> channelLost(model, channel, "the broker cancelled the consumer"));
             }
         });
         consuming.put(model, channel);
@@ -340,7 +350,6 @@ class JobDispatcher {
                 case "assigned" -> {
                     assigned.increment();
                     assign(h, d);
-                    h.claimId = claimId;
                     deliver(h);
                 }
                 case "dead" -> durable(h, () -> {
@@ -358,6 +367,7 @@ class JobDispatcher {
         h.attempt = d.attempt();
         h.node = d.node();
         h.leaseUntil = d.leaseUntil();
+        h.claimId = d.claimId();
     }
 
     private void deliver(Held h) {

@@ -63,20 +63,6 @@ class JobPublisher {
         return confirmed;
     }
 
-    /** Declares the model's queue (once per connection), so consumers can start before the first job. */
-    void declare(String model) throws Exception {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        thread.execute(() -> {
-            try {
-                declared(channel(), model);
-                done.complete(null);
-            } catch (Exception e) {
-                done.completeExceptionally(e);
-            }
-        });
-        done.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     private void send(JobMessage job, CompletableFuture<Void> confirmed) {
         if (confirmed.isDone()) {
             return;

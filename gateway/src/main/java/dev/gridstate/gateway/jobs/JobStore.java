@@ -40,6 +40,9 @@ class JobStore {
     private static final LuaScript DEAD = LuaScript.load("jobs-dead");
     private static final LuaScript MODELS = LuaScript.load("job-models");
 
+    /** Ready nodes a dispatch looks at, at most, for one that is still eligible (as a claim does). */
+    private static final int CLAIM_SCAN_CAP = 1000;
+
     private final StateStore store;
     private final Keys keys;
     private final JobSettings settings;
@@ -59,7 +62,7 @@ class JobStore {
 
     /** What one delivery of a job's message comes to; see job-dispatch.lua. */
     record Dispatch(String outcome, String state, long attempt, String node, long leaseUntil, boolean delivered,
-                    String reason) {
+                    String claimId, String reason) {
     }
 
     record Submitted(String outcome, String state) {
@@ -92,7 +95,7 @@ class JobStore {
         String queue = job.version().isEmpty() ? keys.ready(job.model()) : keys.readyVersion(job.model(), job.version());
         List<String> args = new ArrayList<>(List.of(job.jobId(), job.model(), job.version(), String.valueOf(job.priority()),
                 String.valueOf(job.maxAttempts()), job.fingerprint(), String.valueOf(job.submittedAt()),
-                String.valueOf(settings.lease().toMillis()), claimId, ttl, "1000"));
+                String.valueOf(settings.lease().toMillis()), claimId, ttl, String.valueOf(CLAIM_SCAN_CAP)));
         args.addAll(List.of(quarantine));
         return store.<List<Object>>write(DISPATCH, ScriptOutputType.MULTI, new String[]{key, queue, keys.deadJobs()},
                 args.toArray(String[]::new)).thenApply(r -> {
@@ -103,20 +106,25 @@ class JobStore {
                         changed(key, r.source());
                     }
                     return switch (outcome) {
-                        case "done" -> new Dispatch(outcome, text(v, 1), 0, null, 0, true, null);
+                        case "done" -> new Dispatch(outcome, text(v, 1), 0, null, 0, true, "", null);
                         case "adopt" -> new Dispatch(outcome, "assigned", number(v, 1), text(v, 2), number(v, 3),
-                                "1".equals(text(v, 4)), null);
-                        case "assigned" -> new Dispatch(outcome, "assigned", number(v, 1), text(v, 2), number(v, 3), false, null);
-                        case "dead" -> new Dispatch(outcome, "dead", 0, null, 0, true, text(v, 1));
-                        default -> new Dispatch("wait", "queued", 0, null, 0, false, null);
+                                "1".equals(text(v, 4)), text(v, 5), null);
+                        case "assigned" -> new Dispatch(outcome, "assigned", number(v, 1), text(v, 2), number(v, 3), false,
+                                claimId, null);
+                        case "dead" -> new Dispatch(outcome, "dead", 0, null, 0, true, "", text(v, 1));
+                        default -> new Dispatch("wait", "queued", 0, null, 0, false, "", null);
                     };
                 });
     }
 
     CompletionStage<Boolean> deliver(JobMessage job, String node, long attempt, long leaseUntil) {
-        return store.<Long>write(DELIVER, ScriptOutputType.INTEGER, new String[]{keys.job(job.jobId()), keys.inbox(node)},
+        String key = keys.job(job.jobId());
+        return store.<Long>write(DELIVER, ScriptOutputType.INTEGER, new String[]{key, keys.inbox(node)},
                 node, String.valueOf(attempt), job.assignmentJson(attempt, leaseUntil, settings.lease().toMillis()),
-                String.valueOf(settings.lease().toMillis() * 2)).thenApply(r -> r.value() == 1L);
+                String.valueOf(settings.lease().toMillis() * 2)).thenApply(r -> {
+                    changed(key, r.source());
+                    return r.value() == 1L;
+                });
     }
 
     /** The node's waiting assignments, JSON each, at most {@code max}. */
@@ -178,7 +186,7 @@ class JobStore {
                     List<Object> v = r.value();
                     changed(key, r.source());
                     quarantined(text(v, 2), r.source());
-                    return new Dispatch("state", text(v, 0), 0, null, text(v, 1).isEmpty() ? 0 : number(v, 1), true, null);
+                    return new Dispatch("state", text(v, 0), 0, null, text(v, 1).isEmpty() ? 0 : number(v, 1), true, "", null);
                 });
     }
 
