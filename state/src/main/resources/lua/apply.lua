@@ -149,8 +149,17 @@ local function put_subcloud(key, id, e)
   redis.call('PUBLISH', tag .. K.subcloud_changes, id)
 end
 
--- A job's status record; the dead-job index follows its state.
+local function final_state(state)
+  return state == 'succeeded' or state == 'dead'
+end
+
+-- A job's status record; the dead-job index follows its state. A job that ended stays ended:
+-- a copy of it from before its end (a replica that wrote on central while another was back on
+-- the regional Redis, a message that crossed a newer one) changes nothing, and it leaves by
+-- its TTL, not by a deletion. In every mode, so neither side can take a job's end back.
 local function put_job(key, id, e)
+  local incoming = type(e.rec) == 'table' and e.rec.state or nil
+  if final_state(redis.call('HGET', key, 'state')) and not final_state(incoming) then return end
   redis.call('DEL', key)
   if type(e.rec) == 'table' then
     hset_all(key, e.rec)

@@ -185,6 +185,28 @@ class ChangeLogIT {
     }
 
     @Test
+    void aJobThatEndedIsNeverTakenBack() {
+        String job = KEYS.job("j1");
+        regional.hset(job, Map.of("jobId", "j1", "state", "assigned", "attempt", "1", "node", "n1"));
+        String assigned = message(List.of(job));
+        regional.hset(job, Map.of("state", "succeeded", "output", "{}"));
+        apply(ChangeLog.Mode.NEWEST_WINS, message(List.of(job)));
+        // a newer message that still had the job running (a replica that wrote on central while
+        // another was back on the regional Redis), then a newer deletion
+        regional.hset(job, "state", "assigned");
+        String runningAgain = message(List.of(job));
+        regional.del(job);
+        String deleted = message(List.of(job));
+
+        assertThat(apply(ChangeLog.Mode.NEWEST_WINS, runningAgain, deleted).applied()).isEqualTo(2);
+        regional.hset(job, Map.of("jobId", "j1", "state", "succeeded", "output", "{}"));
+        ChangeLog.apply(regionalAsync, KEYS, ChangeLog.Mode.COPY, List.of(assigned)).toCompletableFuture().join();
+
+        assertThat(centralServer.commands().hgetall(job)).containsEntry("state", "succeeded").containsEntry("output", "{}");
+        assertThat(regional.hget(job, "state")).isEqualTo("succeeded");
+    }
+
+    @Test
     void aBadMessageIsRefusedBeforeAnythingIsWritten() {
         registerNode("n1", "gpu-a");
         String good = message(allEntities());

@@ -9,6 +9,7 @@ import dev.gridstate.gateway.TestGateway;
 import dev.gridstate.gateway.TestRegion;
 import dev.gridstate.gateway.replication.ReplicatorProcess;
 import dev.gridstate.testkit.RabbitBroker;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,6 +169,21 @@ final class JobFleet implements AutoCloseable {
     /** How many of {@code ids} are in state {@code succeeded}, read through {@code replica}. */
     long succeeded(List<String> ids, int replica) {
         return statuses(ids, replica).values().stream().filter(s -> s.path("state").asText().equals("succeeded")).count();
+    }
+
+    /** Waits until every job of {@code ids} succeeded; on a timeout, logs the status of each job that did not. */
+    void awaitAllSucceeded(List<String> ids, Duration within) {
+        try {
+            await("all jobs succeeded").atMost(within).pollInterval(Duration.ofMillis(250))
+                    .until(() -> succeeded(ids, 0) == ids.size());
+        } catch (ConditionTimeoutException e) {
+            statuses(ids, 0).forEach((id, s) -> {
+                if (!s.path("state").asText().equals("succeeded")) {
+                    LOG.error("job {} did not succeed: {} (runs here: {})", id, s, runs.get(id));
+                }
+            });
+            throw e;
+        }
     }
 
     Map<String, AtomicInteger> runs() {

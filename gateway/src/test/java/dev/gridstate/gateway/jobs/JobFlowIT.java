@@ -69,6 +69,8 @@ class JobFlowIT {
         assertThat(status.get("output").get("text").asText()).isEqualTo("hello");
         JobDispatcher dispatcher = region.gateway(0).context().getBean(JobDispatcher.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.held() == 0);
+        // acknowledged only once the final status was on central: no Redis loss forgets it
+        assertThat(region.central().commands().hget(TestRegion.KEYS + "job:" + jobId, "state")).isEqualTo("succeeded");
     }
 
     private static boolean announcesWork(Http.Answer heartbeat) {

@@ -132,8 +132,7 @@ class JobsIT {
                         .firstValue("X-State-Source").orElse("")));
         long restart = System.nanoTime();
         fleet.region().regional().restart();
-        await("all jobs succeeded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> fleet.succeeded(ids, 0) == jobs);
+        fleet.awaitAllSucceeded(ids, Duration.ofSeconds(120));
 
         Map<String, JsonNode> statuses = fleet.statuses(ids, 1);
         int ranAgain = fleet.runs().values().stream().mapToInt(AtomicInteger::get).map(n -> n - 1).sum();
