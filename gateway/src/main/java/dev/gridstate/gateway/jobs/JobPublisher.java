@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,10 +57,13 @@ class JobPublisher {
     CompletableFuture<Void> publish(JobMessage job) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         thread.execute(() -> send(job, confirmed));
-        thread.schedule(() -> confirmed.completeExceptionally(new BrokerUnavailableException(
+        ScheduledFuture<?> timeout = thread.schedule(() -> confirmed.completeExceptionally(new BrokerUnavailableException(
                 "the broker did not confirm the job within " + settings.confirmTimeout().toMillis() + " ms")),
                 settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        confirmed.whenComplete((ok, error) -> byJob.remove(job.jobId(), confirmed));
+        confirmed.whenComplete((ok, error) -> {
+            timeout.cancel(false);
+            byJob.remove(job.jobId(), confirmed);
+        });
         return confirmed;
     }
 
