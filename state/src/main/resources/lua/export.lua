@@ -3,10 +3,16 @@
 -- Numbers that may pass 2^53 or need every digit (versions, times) travel as strings.
 -- KEYS: the region's clock, then entity keys (node records, flag keys, Subcloud hashes, job records).
 -- ARGV[1]: 'claims' to keep a node's claim, with its lease (the way back from a failover to
--- central); the change log leaves claims out.
+-- central); the change log leaves claims out. ARGV[2]: 'held', see below.
 -- Returns {version, JSON array of entities}.
 local clock = KEYS[1]
 local tag = tag_of(clock)
+-- ARGV[2] 'held': this Redis must hold the region (its epoch marker is there). A regional Redis
+-- that was just flushed or restarted has lost every entity; exported, they would all be
+-- deletions, and central would apply them.
+if ARGV[2] == 'held' and redis.call('EXISTS', tag .. K.epoch) == 0 then
+  return redis.error_reply('NOREGION this Redis does not hold region ' .. string.sub(tag, 2, -3) .. ' (it lost it); nothing exported')
+end
 local v = tick(clock)
 local now = now_ms()
 

@@ -64,13 +64,27 @@ public final class ChangeLog {
      */
     public static CompletionStage<Export> export(RedisAsyncCommands<String, String> redis, Keys keys,
                                                  Collection<String> entities, boolean claims) {
+        return export(redis, keys, entities, claims ? new String[]{"claims"} : new String[0]);
+    }
+
+    /**
+     * {@link #export} from a regional Redis, which must hold the region: it fails with a
+     * {@code NOREGION} error when the region's epoch marker is missing (the Redis was flushed or
+     * restarted and not refilled yet), instead of exporting every entity asked for as deleted.
+     */
+    public static CompletionStage<Export> exportHeld(RedisAsyncCommands<String, String> redis, Keys keys,
+                                                     Collection<String> entities) {
+        return export(redis, keys, entities, new String[]{"", "held"});
+    }
+
+    private static CompletionStage<Export> export(RedisAsyncCommands<String, String> redis, Keys keys,
+                                                  Collection<String> entities, String[] args) {
         String[] scriptKeys = new String[entities.size() + 1];
         scriptKeys[0] = keys.clock();
         int i = 1;
         for (String entity : entities) {
             scriptKeys[i++] = entity;
         }
-        String[] args = claims ? new String[]{"claims"} : new String[0];
         return EXPORT.<List<Object>>eval(redis, ScriptOutputType.MULTI, scriptKeys, args)
                 .thenApply(reply -> new Export((String) reply.get(0), (String) reply.get(1), entities.size()));
     }

@@ -207,6 +207,20 @@ class ChangeLogIT {
     }
 
     @Test
+    void aRegionalRedisThatLostTheRegionExportsNothing() {
+        registerNode("n1", "gpu-a");
+        regional.set(KEYS.epoch(), "2026-12-01T00:00:00Z");
+        assertThat(ChangeLog.exportHeld(regionalAsync, KEYS, List.of(KEYS.node("n1"))).toCompletableFuture().join().changes())
+                .contains("gpu-a");
+        regionalServer.flushAll();
+
+        // flushed: every entity would be exported as deleted, and central would apply that
+        assertThatThrownBy(() -> ChangeLog.exportHeld(regionalAsync, KEYS, List.of(KEYS.node("n1"))).toCompletableFuture().join())
+                .hasMessageContaining("NOREGION");
+        assertThat(regionalServer.dbSize()).as("not even the clock ticked").isZero();
+    }
+
+    @Test
     void aBadMessageIsRefusedBeforeAnythingIsWritten() {
         registerNode("n1", "gpu-a");
         String good = message(allEntities());

@@ -116,7 +116,7 @@ public class ChangeExporter {
                 since = Math.min(since, taken.get(key));
             }
             try {
-                ChangeLog.Export export = ChangeLog.export(regional, keys, page).toCompletableFuture()
+                ChangeLog.Export export = ChangeLog.exportHeld(regional, keys, page).toCompletableFuture()
                         .get(EXPORT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 outbox.offer(Outbox.Outgoing.of(ChangeMessage.changes(keys.region(), export, since)));
                 exported.increment(page.size());

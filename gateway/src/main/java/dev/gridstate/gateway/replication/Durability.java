@@ -51,7 +51,7 @@ public class Durability {
         if (!settings.enabled() || where == Source.CENTRAL) {
             return CompletableFuture.completedFuture(null);
         }
-        return ChangeLog.export(regional, keys, List.of(entityKey)).thenCompose(export -> {
+        return ChangeLog.exportHeld(regional, keys, List.of(entityKey)).thenCompose(export -> {
             ChangeMessage message = ChangeMessage.changes(keys.region(), export, System.currentTimeMillis());
             Outbox.Outgoing outgoing = Outbox.Outgoing.of(message);
             outbox.offer(outgoing);

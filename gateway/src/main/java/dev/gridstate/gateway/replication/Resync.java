@@ -114,14 +114,14 @@ public class Resync {
                 throw new IllegalStateException("the regional Redis does not hold the region's state yet (no epoch marker, "
                         + "or a refill from central is running)");
             }
-            String from = ChangeLog.export(regional, keys, List.of()).toCompletableFuture().join().version();
+            String from = ChangeLog.exportHeld(regional, keys, List.of()).toCompletableFuture().join().version();
             long[] counts = new long[2];
             InterruptedException[] interrupted = new InterruptedException[1];
             ChangeLog.scanEntities(regionalSync, keys, settings.pageSize(), page -> {
                 if (interrupted[0] != null) {
                     return;
                 }
-                ChangeLog.Export export = ChangeLog.export(regional, keys, page).toCompletableFuture().join();
+                ChangeLog.Export export = ChangeLog.exportHeld(regional, keys, page).toCompletableFuture().join();
                 try {
                     enqueue(ChangeMessage.resyncPage(keys.region(), export, started, id, (int) counts[1]));
                 } catch (InterruptedException e) {
