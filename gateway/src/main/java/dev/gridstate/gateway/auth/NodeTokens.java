@@ -1,6 +1,7 @@
 package dev.gridstate.gateway.auth;
 
 import dev.gridstate.gateway.GatewayConfig;
+import dev.gridstate.gateway.api.ApiException;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
@@ -37,6 +38,16 @@ public class NodeTokens {
         // doFinal leaves the Mac reset for the next call
         byte[] digest = macs.get().doFinal((region + ":" + nodeId).getBytes(StandardCharsets.UTF_8));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    }
+
+    /**
+     * Refuses (401) a request that does not carry {@code nodeId}'s token as
+     * {@code Authorization: Bearer <token>}.
+     */
+    public void require(String nodeId, String authorization) {
+        if (!verify(nodeId, Bearer.token(authorization))) {
+            throw ApiException.unauthorized("a valid node token is required: Authorization: Bearer <nodeToken from registration>");
+        }
     }
 
     /** Constant-time check of a presented token; null or blank is never valid. */

@@ -5,7 +5,6 @@ import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
 import dev.gridstate.gateway.api.Names;
-import dev.gridstate.gateway.auth.Bearer;
 import dev.gridstate.gateway.auth.NodeTokens;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -107,7 +106,7 @@ class JobController {
     CompletionStage<HttpResponse<?>> assignments(@PathVariable String nodeId, @Nullable @QueryValue Long waitMs,
                                                  @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = Names.nodeId(nodeId);
-        requireToken(id, authorization);
+        tokens.require(id, authorization);
         long wait = waitMs == null ? 0 : waitMs;
         if (wait < 0 || wait > settings.maxWait().toMillis()) {
             throw ApiException.invalid("waitMs", "waitMs must be between 0 and " + settings.maxWait().toMillis() + ", but was " + wait);
@@ -121,8 +120,7 @@ class JobController {
                                             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = jobId(jobId);
         JsonBody request = JsonBody.parse(json, body);
-        Report report = Report.read(request);
-        requireToken(report.nodeId(), authorization);
+        Report report = reporter(request, authorization);
         JsonNode output = request.raw("output");
         String outputJson = output == null ? "null" : write(output);
         if (outputJson.length() > MAX_OUTPUT) {
@@ -139,9 +137,8 @@ class JobController {
                                              @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = jobId(jobId);
         JsonBody request = JsonBody.parse(json, body);
-        Report report = Report.read(request);
+        Report report = reporter(request, authorization);
         String error = request.optionalString("error", ERROR_TEXT, "no reason given");
-        requireToken(report.nodeId(), authorization);
         return store.failure(id, report.nodeId(), report.attempt(), error).thenApply(r -> r == null
                 ? notAssigned(id, report.nodeId())
                 : HttpResponse.ok(new FailureReported(id, r.state(), r.attempt(), r.maxAttempts(),
@@ -152,8 +149,7 @@ class JobController {
     CompletionStage<HttpResponse<?>> renew(@PathVariable String jobId, @Nullable @Body byte[] body,
                                            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = jobId(jobId);
-        Report report = Report.read(JsonBody.parse(json, body));
-        requireToken(report.nodeId(), authorization);
+        Report report = reporter(JsonBody.parse(json, body), authorization);
         return store.renew(id, report.nodeId(), report.attempt()).thenApply(until -> until < 0
                 ? HttpResponse.status(HttpStatus.CONFLICT).body(new ApiError("lease_lost",
                         "attempt " + report.attempt() + " of job " + id + " is no longer node " + report.nodeId()
@@ -174,10 +170,11 @@ class JobController {
         }
     }
 
-    private void requireToken(String nodeId, String authorization) {
-        if (!tokens.verify(nodeId, Bearer.token(authorization))) {
-            throw ApiException.unauthorized("a valid node token is required: Authorization: Bearer <nodeToken from registration>");
-        }
+    /** Who reports, for which attempt, once its token is checked. */
+    private Report reporter(JsonBody request, String authorization) {
+        Report report = Report.read(request);
+        tokens.require(report.nodeId(), authorization);
+        return report;
     }
 
     private static HttpResponse<?> notAssigned(String jobId, String nodeId) {

@@ -342,7 +342,7 @@ class JobDispatcher {
         call(h, store.dispatch(h.job, claimId), d -> {
             switch (d.outcome()) {
                 // finished before this delivery (a redelivery after a lost ack, or a duplicate message)
-                case "done" -> act(h, d.state(), 0, false);
+                case "done" -> act(h, new JobStore.Seen(d.state(), 0, false));
                 case "adopt" -> {
                     assign(h, d);
                     h.delivered = d.delivered();
@@ -375,7 +375,7 @@ class JobDispatcher {
     }
 
     private void expire(Held h) {
-        call(h, store.expire(h.job.jobId()), d -> act(h, d.state(), d.leaseUntil(), false));
+        call(h, store.expire(h.job.jobId()), seen -> act(h, seen));
     }
 
     /**
@@ -421,19 +421,19 @@ class JobDispatcher {
                 return;
             }
             for (Held h : ready) {
-                String[] s = states.get(h.job.jobId());
-                if (held.contains(h) && s != null) {
-                    act(h, s[0], s[1].isEmpty() ? 0 : (long) Double.parseDouble(s[1]), s[2].equals("1"));
+                JobStore.Seen seen = states.get(h.job.jobId());
+                if (held.contains(h) && seen != null) {
+                    act(h, seen);
                 }
             }
         }, loop);
     }
 
     /** What a held, assigned job's state means for its message. */
-    private void act(Held h, String state, long leaseUntil, boolean recovered) {
-        switch (state) {
+    private void act(Held h, JobStore.Seen seen) {
+        switch (seen.state()) {
             case "succeeded" -> {
-                if (recovered) {
+                if (seen.recovered()) {
                     call(h, store.fill(h.job), ok -> durable(h, () -> {
                         succeeded.increment();
                         finish(h, true);
@@ -448,7 +448,7 @@ class JobDispatcher {
             // dead, and this delivery was not dead-lettered yet (its holder stopped first, or a
             // duplicate message): to the dead-letter queue too; operators may see it twice, never not at all
             case "dead" -> durable(h, () -> deadLetter(h));
-            case "assigned" -> h.leaseUntil = Math.max(leaseUntil, h.leaseUntil);
+            case "assigned" -> h.leaseUntil = Math.max(seen.leaseUntil(), h.leaseUntil);
             case "" -> call(h, store.restore(h.job, h.node, h.attempt, h.leaseUntil, h.claimId), restored -> {
                 if (restored) {
                     LOG.info("jobs: put back the record of job {} (attempt {} on node {}), lost with its Redis",

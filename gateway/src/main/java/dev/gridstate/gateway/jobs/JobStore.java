@@ -65,6 +65,10 @@ class JobStore {
                     String claimId, String reason) {
     }
 
+    /** A job's state as the holder of its message sees it; state is empty for a record that is gone. */
+    record Seen(String state, long leaseUntil, boolean recovered) {
+    }
+
     record Submitted(String outcome, String state) {
     }
 
@@ -177,7 +181,7 @@ class JobStore {
     }
 
     /** The job's state after its holder saw the lease pass: {@code failed} if this ended the attempt. */
-    CompletionStage<Dispatch> expire(String jobId) {
+    CompletionStage<Seen> expire(String jobId) {
         String key = keys.job(jobId);
         List<String> args = new ArrayList<>(List.of(ttl));
         args.addAll(List.of(quarantine));
@@ -186,19 +190,19 @@ class JobStore {
                     List<Object> v = r.value();
                     changed(key, r.source());
                     quarantined(text(v, 2), r.source());
-                    return new Dispatch("state", text(v, 0), 0, null, text(v, 1).isEmpty() ? 0 : number(v, 1), true, "", null);
+                    return new Seen(text(v, 0), number(v, 1), false);
                 });
     }
 
-    /** Per job id, {state, leaseUntil, recovered}; state is empty for a record that is gone. */
-    CompletionStage<Map<String, String[]>> states(List<String> jobIds) {
+    /** What the holder sees of each job, by job id. */
+    CompletionStage<Map<String, Seen>> states(List<String> jobIds) {
         String[] k = jobIds.stream().map(keys::job).toArray(String[]::new);
         return store.<List<Object>>read(STATES, ScriptOutputType.MULTI, k).thenApply(rows -> {
-            Map<String, String[]> out = new LinkedHashMap<>();
+            Map<String, Seen> out = new LinkedHashMap<>();
             for (int i = 0; i < jobIds.size(); i++) {
                 @SuppressWarnings("unchecked")
                 List<Object> row = (List<Object>) rows.get(i);
-                out.put(jobIds.get(i), new String[]{text(row, 0), text(row, 1), text(row, 2)});
+                out.put(jobIds.get(i), new Seen(text(row, 0), number(row, 1), "1".equals(text(row, 2))));
             }
             return out;
         });

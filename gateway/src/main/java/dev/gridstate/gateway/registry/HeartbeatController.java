@@ -2,10 +2,8 @@ package dev.gridstate.gateway.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gridstate.gateway.api.ApiError;
-import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
 import dev.gridstate.gateway.api.Names;
-import dev.gridstate.gateway.auth.Bearer;
 import dev.gridstate.gateway.auth.HeartbeatRateLimiter;
 import dev.gridstate.gateway.auth.NodeTokens;
 import io.micronaut.core.annotation.Nullable;
@@ -85,7 +83,7 @@ class HeartbeatController {
                                                @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = Names.nodeId(nodeId);
         Heartbeat hb = RegistryRequests.heartbeat(id, JsonBody.parse(json, body), "");
-        requireToken(id, Bearer.token(authorization));
+        tokens.require(id, authorization);
         if (!limiter.tryAcquire(id)) {
             return CompletableFuture.completedFuture(tooMany(id));
         }
@@ -155,7 +153,7 @@ class HeartbeatController {
                                                 @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = Names.nodeId(nodeId);
         long expectedMs = RegistryRequests.disconnectMs(JsonBody.parse(json, body), MAX_DISCONNECT_MS);
-        requireToken(id, Bearer.token(authorization));
+        tokens.require(id, authorization);
         return registry.disconnect(id, Duration.ofMillis(expectedMs)).thenApply(known -> known
                 ? HttpResponse.noContent()
                 : HttpResponse.status(HttpStatus.CONFLICT).body(Unknown.of(id)));
@@ -168,11 +166,6 @@ class HeartbeatController {
                         + limiter.retryAfter().toMillis() + " ms", null));
     }
 
-    private void requireToken(String nodeId, String token) {
-        if (!tokens.verify(nodeId, token)) {
-            throw ApiException.unauthorized("a valid node token is required: Authorization: Bearer <nodeToken from registration>");
-        }
-    }
 
     private long ttlMs() {
         return settings.heartbeatTtl().toMillis();

@@ -177,11 +177,17 @@ final class JobFleet implements AutoCloseable {
             await("all jobs succeeded").atMost(within).pollInterval(Duration.ofMillis(250))
                     .until(() -> succeeded(ids, 0) == ids.size());
         } catch (ConditionTimeoutException e) {
-            statuses(ids, 0).forEach((id, s) -> {
-                if (!s.path("state").asText().equals("succeeded")) {
-                    LOG.error("job {} did not succeed: {} (runs here: {})", id, s, runs.get(id));
+            // Every job that did not succeed, also one with no status at all (404), with its
+            // record on each Redis: what the next look at a failure needs.
+            Map<String, JsonNode> seen = statuses(ids, 0);
+            for (String id : ids) {
+                JsonNode s = seen.get(id);
+                if (s == null || !s.path("state").asText().equals("succeeded")) {
+                    LOG.error("job {} did not succeed: status {}, regional record {}, central record {}, runs here {}",
+                            id, s == null ? "404" : s, region.regional().commands().hgetall(TestRegion.KEYS + "job:" + id),
+                            region.central().commands().hgetall(TestRegion.KEYS + "job:" + id), runs.get(id));
                 }
-            });
+            }
             throw e;
         }
     }
