@@ -1,5 +1,5 @@
--- A node reports a job's result. The first result ends the job; a later one is recorded as a
--- duplicate and changes nothing else.
+-- A node reports a job's result. The first result ends the job; a later one (of another attempt)
+-- is recorded as a duplicate and changes nothing else; the same report again changes nothing.
 -- KEYS: job record. ARGV: jobId, node, attempt, output JSON, ttl ms.
 -- Returns {state, 1 if a duplicate else 0}, or {'not_assigned'} when the node never had the job.
 local job, id, node, attempt = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
@@ -14,6 +14,11 @@ if not r then
   return {'succeeded', 0}
 end
 if not string.find(' ' .. r.nodes .. ' ', ' ' .. node .. ' ', 1, true) then return {'not_assigned'} end
+-- The same report again (the node retried after an answer it did not get): recorded already.
+if r.state == 'succeeded' then
+  local by = redis.call('HMGET', job, 'resultNode', 'resultAttempt')
+  if by[1] == node and by[2] == attempt then return {'succeeded', 0} end
+end
 if r.state == 'succeeded' or r.state == 'dead' then
   redis.call('HINCRBY', job, 'duplicates', 1)
   job_save(job, ARGV[5], {'lastDuplicate', cjson.encode({node = node, attempt = tonumber(attempt), at = now_ms()})})

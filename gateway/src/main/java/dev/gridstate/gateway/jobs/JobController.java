@@ -6,6 +6,8 @@ import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
 import dev.gridstate.gateway.api.Names;
 import dev.gridstate.gateway.auth.NodeTokens;
+import dev.gridstate.gateway.replication.Durability;
+import dev.gridstate.state.Keys;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -25,6 +27,7 @@ import io.micronaut.serde.annotation.Serdeable;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
@@ -47,15 +50,19 @@ class JobController {
     private final NodeTokens tokens;
     private final JobSettings settings;
     private final JsonMapper json;
+    private final Durability durability;
+    private final Keys keys;
 
     JobController(JobIntake intake, JobStore store, Assignments assignments, NodeTokens tokens, JobSettings settings,
-                  JsonMapper json) {
+                  JsonMapper json, Durability durability, Keys keys) {
         this.intake = intake;
         this.store = store;
         this.assignments = assignments;
         this.tokens = tokens;
         this.settings = settings;
         this.json = json;
+        this.durability = durability;
+        this.keys = keys;
     }
 
     @Serdeable
@@ -127,9 +134,13 @@ class JobController {
             throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "output_too_large",
                     "output must be at most " + MAX_OUTPUT + " bytes of JSON, but was " + outputJson.length(), "output");
         }
-        return store.result(id, report.nodeId(), report.attempt(), outputJson).thenApply(r -> r == null
-                ? notAssigned(id, report.nodeId())
-                : HttpResponse.ok(new Reported(id, r.state(), r.duplicate())));
+        // The answer waits until the result is on central (or in the change log's queue): a node
+        // that got it does not report again, so a regional Redis lost right after must not take
+        // the result with it. Not durable in time: a 503, and the node's retry is recorded once.
+        return store.result(id, report.nodeId(), report.attempt(), outputJson).thenCompose(r -> r == null
+                ? CompletableFuture.completedFuture(notAssigned(id, report.nodeId()))
+                : durability.writeThrough(keys.job(id), r.source())
+                        .thenApply(durable -> HttpResponse.ok(new Reported(id, r.state(), r.duplicate()))));
     }
 
     @Post("/jobs/{jobId}/failure")

@@ -7,7 +7,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.gridstate.gateway.replication.Durability;
-import dev.gridstate.gateway.store.Failover;
 import dev.gridstate.gateway.store.Source;
 import dev.gridstate.state.Keys;
 import io.micrometer.core.instrument.Counter;
@@ -92,7 +91,6 @@ class JobDispatcher {
     private final JobSettings settings;
     private final JobStore store;
     private final Durability durability;
-    private final Failover failover;
     private final Keys keys;
     private final JobTopology topology;
     private final ConnectionFactory factory;
@@ -112,12 +110,11 @@ class JobDispatcher {
     private int calls;
     private volatile boolean running;
 
-    JobDispatcher(JobSettings settings, JobStore store, Durability durability, Failover failover, Keys keys,
+    JobDispatcher(JobSettings settings, JobStore store, Durability durability, Keys keys,
                   JobSignals signals, MeterRegistry metrics, @Value("${rabbitmq.uri}") String uri) {
         this.settings = settings;
         this.store = store;
         this.durability = durability;
-        this.failover = failover;
         this.keys = keys;
         this.topology = JobTopology.of(settings, keys.region());
         this.factory = Broker.connections(uri);
@@ -342,7 +339,7 @@ class JobDispatcher {
         call(h, store.dispatch(h.job, claimId), d -> {
             switch (d.outcome()) {
                 // finished before this delivery (a redelivery after a lost ack, or a duplicate message)
-                case "done" -> act(h, new JobStore.Seen(d.state(), 0, false));
+                case "done" -> act(h, new JobStore.Seen(d.state(), 0, false, d.source()));
                 case "adopt" -> {
                     assign(h, d);
                     h.delivered = d.delivered();
@@ -352,7 +349,7 @@ class JobDispatcher {
                     assign(h, d);
                     deliver(h);
                 }
-                case "dead" -> durable(h, () -> {
+                case "dead" -> durable(h, d.source(), () -> {
                     dead.increment();
                     LOG.info("jobs: job {} is dead: {}", h.job.jobId(), d.reason());
                     deadLetter(h);
@@ -434,12 +431,12 @@ class JobDispatcher {
         switch (seen.state()) {
             case "succeeded" -> {
                 if (seen.recovered()) {
-                    call(h, store.fill(h.job), ok -> durable(h, () -> {
+                    call(h, store.fill(h.job), ok -> durable(h, seen.source(), () -> {
                         succeeded.increment();
                         finish(h, true);
                     }));
                 } else {
-                    durable(h, () -> {
+                    durable(h, seen.source(), () -> {
                         succeeded.increment();
                         finish(h, true);
                     });
@@ -447,7 +444,7 @@ class JobDispatcher {
             }
             // dead, and this delivery was not dead-lettered yet (its holder stopped first, or a
             // duplicate message): to the dead-letter queue too; operators may see it twice, never not at all
-            case "dead" -> durable(h, () -> deadLetter(h));
+            case "dead" -> durable(h, seen.source(), () -> deadLetter(h));
             case "assigned" -> h.leaseUntil = Math.max(seen.leaseUntil(), h.leaseUntil);
             case "" -> call(h, store.restore(h.job, h.node, h.attempt, h.leaseUntil, h.claimId), restored -> {
                 if (restored) {
@@ -463,13 +460,15 @@ class JobDispatcher {
     }
 
     /**
-     * Runs {@code then} once the job's final status is on central or in the change log's queue:
-     * the message is the job's only durable copy until then, so it is not given up before. If
-     * neither takes it, the job stays held and the next look tries again.
+     * Runs {@code then} once the job's final status, seen on {@code seenOn}, is on central or in
+     * the change log's queue: the message is the job's only durable copy until then, so it is
+     * not given up before. Seen on central, it is there. Seen on the regional Redis, it is
+     * exported from there, and only if that Redis still shows the job ended: one lost since
+     * (and refilled, or not) no longer does, and the job stays held; the next look reads what
+     * is left of it and goes on from there.
      */
-    private void durable(Held h, Runnable then) {
-        Source where = failover.regionalInUse() ? Source.REGIONAL : Source.CENTRAL;
-        call(h, durability.writeThrough(keys.job(h.job.jobId()), where), ok -> then.run());
+    private void durable(Held h, Source seenOn, Runnable then) {
+        call(h, durability.writeThrough(keys.job(h.job.jobId()), seenOn, store::showsEnded), ok -> then.run());
     }
 
     private void finish(Held h, boolean ack) {

@@ -4,11 +4,15 @@ import dev.gridstate.gateway.replication.ChangeTracker;
 import dev.gridstate.gateway.store.Source;
 import dev.gridstate.gateway.store.Sourced;
 import dev.gridstate.gateway.store.StateStore;
+import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
 import io.lettuce.core.ScriptOutputType;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,14 +51,16 @@ class JobStore {
     private final Keys keys;
     private final JobSettings settings;
     private final ChangeTracker changes;
+    private final JsonMapper json;
     private final String ttl;
     private final String[] quarantine;
 
-    JobStore(StateStore store, Keys keys, JobSettings settings, ChangeTracker changes) {
+    JobStore(StateStore store, Keys keys, JobSettings settings, ChangeTracker changes, JsonMapper json) {
         this.store = store;
         this.keys = keys;
         this.settings = settings;
         this.changes = changes;
+        this.json = json;
         this.ttl = String.valueOf(settings.statusTtl().toMillis());
         this.quarantine = new String[]{String.valueOf(settings.quarantineWindow().toMillis()),
                 String.valueOf(settings.quarantineFailures()), String.valueOf(settings.quarantineFor().toMillis())};
@@ -62,17 +68,21 @@ class JobStore {
 
     /** What one delivery of a job's message comes to; see job-dispatch.lua. */
     record Dispatch(String outcome, String state, long attempt, String node, long leaseUntil, boolean delivered,
-                    String claimId, String reason) {
+                    String claimId, String reason, Source source) {
     }
 
-    /** A job's state as the holder of its message sees it; state is empty for a record that is gone. */
-    record Seen(String state, long leaseUntil, boolean recovered) {
+    /**
+     * A job's state as the holder of its message sees it, and the Redis that holds it; state is
+     * empty for a record that is gone.
+     */
+    record Seen(String state, long leaseUntil, boolean recovered, Source source) {
     }
 
     record Submitted(String outcome, String state) {
     }
 
-    record Reported(String state, boolean duplicate, boolean ended, long attempt, long maxAttempts) {
+    /** What a node's report did, and the Redis that holds it now. */
+    record Reported(String state, boolean duplicate, boolean ended, long attempt, long maxAttempts, Source source) {
     }
 
     CompletionStage<Submitted> submit(JobMessage job) {
@@ -110,13 +120,13 @@ class JobStore {
                         changed(key, r.source());
                     }
                     return switch (outcome) {
-                        case "done" -> new Dispatch(outcome, text(v, 1), 0, null, 0, true, "", null);
+                        case "done" -> new Dispatch(outcome, text(v, 1), 0, null, 0, true, "", null, r.source());
                         case "adopt" -> new Dispatch(outcome, "assigned", number(v, 1), text(v, 2), number(v, 3),
-                                "1".equals(text(v, 4)), text(v, 5), null);
+                                "1".equals(text(v, 4)), text(v, 5), null, r.source());
                         case "assigned" -> new Dispatch(outcome, "assigned", number(v, 1), text(v, 2), number(v, 3), false,
-                                claimId, null);
-                        case "dead" -> new Dispatch(outcome, "dead", 0, null, 0, true, "", text(v, 1));
-                        default -> new Dispatch("wait", "queued", 0, null, 0, false, "", null);
+                                claimId, null, r.source());
+                        case "dead" -> new Dispatch(outcome, "dead", 0, null, 0, true, "", text(v, 1), r.source());
+                        default -> new Dispatch("wait", "queued", 0, null, 0, false, "", null, r.source());
                     };
                 });
     }
@@ -159,7 +169,7 @@ class JobStore {
                         return null;
                     }
                     changed(key, r.source());
-                    return new Reported(text(v, 0), number(v, 1) == 1, number(v, 1) == 0, attempt, 0);
+                    return new Reported(text(v, 0), number(v, 1) == 1, number(v, 1) == 0, attempt, 0, r.source());
                 });
     }
 
@@ -176,7 +186,7 @@ class JobStore {
                     }
                     changed(key, r.source());
                     quarantined(text(v, 4), r.source());
-                    return new Reported(text(v, 0), false, number(v, 1) == 1, number(v, 2), number(v, 3));
+                    return new Reported(text(v, 0), false, number(v, 1) == 1, number(v, 2), number(v, 3), r.source());
                 });
     }
 
@@ -190,19 +200,19 @@ class JobStore {
                     List<Object> v = r.value();
                     changed(key, r.source());
                     quarantined(text(v, 2), r.source());
-                    return new Seen(text(v, 0), number(v, 1), false);
+                    return new Seen(text(v, 0), number(v, 1), false, r.source());
                 });
     }
 
     /** What the holder sees of each job, by job id. */
     CompletionStage<Map<String, Seen>> states(List<String> jobIds) {
         String[] k = jobIds.stream().map(keys::job).toArray(String[]::new);
-        return store.<List<Object>>read(STATES, ScriptOutputType.MULTI, k).thenApply(rows -> {
+        return store.<List<Object>>readSourced(STATES, ScriptOutputType.MULTI, k).thenApply(rows -> {
             Map<String, Seen> out = new LinkedHashMap<>();
             for (int i = 0; i < jobIds.size(); i++) {
                 @SuppressWarnings("unchecked")
-                List<Object> row = (List<Object>) rows.get(i);
-                out.put(jobIds.get(i), new Seen(text(row, 0), number(row, 1), "1".equals(text(row, 2))));
+                List<Object> row = (List<Object>) rows.value().get(i);
+                out.put(jobIds.get(i), new Seen(text(row, 0), number(row, 1), "1".equals(text(row, 2)), rows.source()));
             }
             return out;
         });
@@ -246,6 +256,21 @@ class JobStore {
     CompletionStage<List<String>> models() {
         return store.<List<Object>>read(MODELS, ScriptOutputType.MULTI, new String[]{keys.jobModels()})
                 .thenApply(r -> r.stream().map(o -> (String) o).toList());
+    }
+
+    /**
+     * True when an export of one job record shows the job ended (succeeded or dead): what its
+     * holder may make durable before it gives up the job's message.
+     */
+    boolean showsEnded(ChangeLog.Export export) {
+        try {
+            JsonNode entity = json.readValue(export.changes(), JsonNode.class).get(0);
+            JsonNode state = entity == null || entity.get("rec") == null ? null : entity.get("rec").get("state");
+            return state != null && state.isString()
+                    && (state.getStringValue().equals("succeeded") || state.getStringValue().equals("dead"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static String claimId() {

@@ -3,6 +3,7 @@ package dev.gridstate.gateway.replication;
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.store.CentralRedis;
 import dev.gridstate.gateway.store.Source;
+import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Write-through of durable admin state (freeze and shadow-ban flags, Subclouds): after the
@@ -48,10 +50,25 @@ public class Durability {
      * durable already (central's AOF is written before it answers).
      */
     public CompletionStage<Void> writeThrough(String entityKey, Source where) {
+        return writeThrough(entityKey, where, export -> true);
+    }
+
+    /**
+     * {@link #writeThrough(String, Source)} of a state the caller saw on {@code where} and acts
+     * on once it is durable: the regional export must still show it ({@code shows}), or the call
+     * fails and nothing is sent. A regional Redis lost and refilled between the caller's read and
+     * this export no longer holds what was read, and sending what it holds instead would make
+     * the wrong state durable.
+     */
+    public CompletionStage<Void> writeThrough(String entityKey, Source where, Predicate<ChangeLog.Export> shows) {
         if (!settings.enabled() || where == Source.CENTRAL) {
             return CompletableFuture.completedFuture(null);
         }
         return ChangeLog.exportHeld(regional, keys, List.of(entityKey)).thenCompose(export -> {
+            if (!shows.test(export)) {
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        entityKey + " changed on the regional Redis since it was read"));
+            }
             ChangeMessage message = ChangeMessage.changes(keys.region(), export, System.currentTimeMillis());
             Outbox.Outgoing outgoing = Outbox.Outgoing.of(message);
             outbox.offer(outgoing);
@@ -65,7 +82,8 @@ public class Durability {
             return firstSuccess(onCentral, outgoing.confirmed());
         }).toCompletableFuture()
                 .orTimeout(settings.writeThroughTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(new ApiException(
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                        StateStore.unwrap(error) instanceof IllegalStateException changed ? changed : new ApiException(
                         HttpStatus.SERVICE_UNAVAILABLE, "not_durable",
                         "the change is made in the region, but neither central nor the broker took it within "
                                 + settings.writeThroughTimeout().toMillis() + " ms; it replicates when they are back, "

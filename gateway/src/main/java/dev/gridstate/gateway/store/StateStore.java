@@ -87,7 +87,13 @@ public class StateStore {
 
     /** A script that only reads. */
     public <T> CompletionStage<T> read(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
-        return this.<T>call(script, false, type, keys, args).thenApply(Sourced::value);
+        return this.<T>readSourced(script, type, keys, args).thenApply(Sourced::value);
+    }
+
+    /** {@link #read}, saying which Redis answered: for a caller that acts on where what it read lives. */
+    public <T> CompletionStage<Sourced<T>> readSourced(LuaScript script, ScriptOutputType type, String[] keys,
+                                                      String... args) {
+        return call(script, false, type, keys, args);
     }
 
     /**
@@ -205,7 +211,8 @@ public class StateStore {
         return error instanceof RedisException && String.valueOf(error.getMessage()).startsWith(REJECTED_WHILE_DISCONNECTED);
     }
 
-    static Throwable unwrap(Throwable error) {
+    /** The failure inside the completion wrappers of a chain of stages. */
+    public static Throwable unwrap(Throwable error) {
         Throwable e = error;
         while (e instanceof CompletionException && e.getCause() != null) {
             e = e.getCause();
