@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
@@ -59,12 +60,23 @@ class JobIntake {
 
     CompletionStage<Accepted> submit(JsonBody body) {
         JobMessage job = read(body);
-        return store.submit(job).thenCompose(s -> switch (s.outcome()) {
+        return store.submit(job).exceptionallyCompose(error -> forget(job, error)).thenCompose(s -> switch (s.outcome()) {
             case "conflict" -> throw new ApiException(HttpStatus.CONFLICT, "idempotency_conflict",
                     "idempotencyKey was used for a different job (model, version, priority, maxAttempts or payload differ)",
                     "idempotencyKey");
             case "exists" -> CompletableFuture.completedFuture(new Accepted(job.jobId(), s.state()));
             default -> publish(job);
+        });
+    }
+
+    /**
+     * The record's write failed, maybe after it was made (a timeout): it is taken back if it is
+     * there and unpublished, so no record of a job the client was told failed stays behind, and
+     * the failure is answered as it was.
+     */
+    private CompletionStage<JobStore.Submitted> forget(JobMessage job, Throwable error) {
+        return store.abandon(job.jobId()).handle((v, ignored) -> {
+            throw error instanceof CompletionException c ? c : new CompletionException(error);
         });
     }
 

@@ -35,10 +35,13 @@ import java.util.concurrent.TimeoutException;
  * at fault. A read goes to central on any such failure (a timeout, a lost connection, a Redis
  * still loading); a write only when it surely did not run on the regional Redis (refused while
  * disconnected, by a Redis that is loading or lost the region), since one that timed out may
- * still be made there: it fails with a 503 instead, which a retry repeats safely. Central holds
- * the region's keys under the same names, so it is the same script on another connection. Each target sits
- * behind its own circuit breaker ({@link StoreBreakers}); when neither can take the call, it
- * fails with a {@link StoreUnavailableException} (503, Retry-After) within the two timeouts.
+ * still be made there: it fails with a 503 instead, which a retry repeats safely. A read that
+ * timed out on the regional Redis while central's breaker is open gets one longer try on the
+ * regional Redis. Central holds the region's keys under the same names, so it is the same
+ * script on another connection. Each target sits behind its own circuit breaker
+ * ({@link StoreBreakers}); when neither can take the call, it fails with a
+ * {@link StoreUnavailableException} (503, Retry-After) within the two timeouts (a read's second
+ * chance takes ten regional timeouts instead of central's).
  *
  * <p>On the regional Redis every script runs after {@code holds-region.lua}: a Redis that lost
  * the region (a FLUSHALL, an empty restart that came back before the breaker noticed) answers
@@ -57,6 +60,9 @@ public class StateStore {
     /** Redis replies that say the server cannot take calls now, rather than that the call was wrong. */
     private static final List<String> UNAVAILABLE_REPLIES = List.of(Failover.NO_REGION, "LOADING", "BUSY", "MASTERDOWN",
             "TRYAGAIN", "READONLY", "CLUSTERDOWN", "OOM");
+
+    /** How many regional timeouts a read gets on its second chance, when central could not take it. */
+    private static final int SECOND_CHANCE = 10;
 
     /** Lettuce's message for a command refused while disconnected (DisconnectedBehavior.REJECT_COMMANDS). */
     private static final String REJECTED_WHILE_DISCONNECTED = "Currently not connected";
@@ -126,7 +132,11 @@ public class StateStore {
                             "the regional Redis did not answer in time (" + cause + "); the change may still be made "
                                     + "there, so it is not repeated on central", cause));
                 }
-                return this.<T>onCentral(script, writes, type, keys, args, cause);
+                CompletableFuture<Sourced<T>> onCentral = this.<T>onCentral(script, writes, type, keys, args, cause);
+                if (writes || !(cause instanceof TimeoutException)) {
+                    return onCentral;
+                }
+                return onCentral.exceptionallyCompose(centralFailed -> this.<T>secondChance(run, type, keys, args, centralFailed));
             }).thenCompose(stage -> stage);
         } else {
             answer = onCentral(script, writes, type, keys, args, null);
@@ -163,9 +173,39 @@ public class StateStore {
         });
     }
 
+    /**
+     * A read the regional Redis was too slow for, while central is known to be out (its breaker
+     * is not closed): the short regional timeout is there to move on to central, so with central
+     * out the regional Redis gets {@value #SECOND_CHANCE}× as long, once. A region that is merely
+     * slow (a busy host, a GC pause) then still answers, instead of a 503 for a fault of
+     * central's. A central that timed out itself gets no second chance from it: both timeouts
+     * have passed already, and the 503 is due.
+     */
+    private <T> CompletableFuture<Sourced<T>> secondChance(LuaScript run, ScriptOutputType type, String[] keys,
+                                                           String[] args, Throwable centralFailed) {
+        if (!(unwrap(centralFailed) instanceof StoreUnavailableException)
+                || breakers.central().getState() == CircuitBreaker.State.CLOSED
+                || !breakers.regional().tryAcquirePermission()) {
+            return CompletableFuture.failedFuture(unwrap(centralFailed));
+        }
+        return this.<T>attempt(Source.REGIONAL, run, type, keys, args,
+                        breakers.timeoutNanos(Source.REGIONAL, keys.length) * SECOND_CHANCE)
+                .handle((value, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(unwrap(centralFailed));
+                    }
+                    return new Sourced<>(value, Source.REGIONAL);
+                });
+    }
+
     /** One call on one target, through its breaker (permission already taken), bounded by its timeout. */
     private <T> CompletableFuture<T> attempt(Source source, LuaScript script, ScriptOutputType type, String[] keys,
                                              String[] args) {
+        return attempt(source, script, type, keys, args, breakers.timeoutNanos(source, keys.length));
+    }
+
+    private <T> CompletableFuture<T> attempt(Source source, LuaScript script, ScriptOutputType type, String[] keys,
+                                             String[] args, long timeoutNanos) {
         long start = System.nanoTime();
         CompletableFuture<T> call;
         try {
@@ -174,7 +214,7 @@ public class StateStore {
         } catch (RuntimeException notConnected) {
             call = CompletableFuture.failedFuture(notConnected);
         }
-        return call.orTimeout(breakers.timeoutNanos(source, keys.length), TimeUnit.NANOSECONDS)
+        return call.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((value, error) -> {
                     Throwable cause = error == null ? null : unwrap(error);
                     // A Redis that lost the region answered: it is up, so no failure for its breaker.
