@@ -52,13 +52,14 @@ class LocalTopologyIT {
         String exchange;
         String queue;
         String jobQueue;
-        // Two gateways on port and port + 1, the replicator on port + 2.
-        int port = freePorts(3);
+        // Two gateways on port and port + 1, the replicator on port + 2, Toxiproxy and the control API next.
+        int port = freePorts(5);
         int replicatorPort = port + 2;
         Process topology = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", "target/local-topology.jar", "--port", String.valueOf(port), "--nodes", String.valueOf(NODES),
                 "--gateway-jar", "../../gateway/target/gateway.jar",
                 "--replicator-jar", "../../replication/target/replicator.jar", "--replicator-port", String.valueOf(replicatorPort),
+                "--toxiproxy-port", String.valueOf(port + 3), "--control-port", String.valueOf(port + 4),
                 "--work-dir", work.toString())
                 .redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
