@@ -63,13 +63,7 @@ class SlowRegionalIT {
         await("central's breaker open").atMost(Duration.ofSeconds(10))
                 .until(() -> breakers.central().getState() == CircuitBreaker.State.OPEN);
 
-        client = RedisClient.create(RedisURI.create(region.regional().uri()));
-        StatefulRedisConnection<String, String> busy = client.connect();
-        StatefulRedisConnection<String, String> probe = client.connect();
-        CompletableFuture<Object> running = busy.async().eval(BUSY, ScriptOutputType.INTEGER, new String[0], "400")
-                .toCompletableFuture();
-        await("the regional Redis busy").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
-                .until(() -> !answersWithin(probe, 20));
+        CompletableFuture<Object> running = keepBusy(400);
 
         Http.Answer read = http.get("/v1/nodes/slow-1");
 
@@ -85,13 +79,7 @@ class SlowRegionalIT {
         region = TestRegion.start(1, Map.of("gateway.store.regional-timeout", "150ms",
                 "gateway.store.regional-slow-call", "100ms"));
         Http http = region.http();
-        client = RedisClient.create(RedisURI.create(region.regional().uri()));
-        StatefulRedisConnection<String, String> busy = client.connect();
-        StatefulRedisConnection<String, String> probe = client.connect();
-        CompletableFuture<Object> running = busy.async().eval(BUSY, ScriptOutputType.INTEGER, new String[0], "400")
-                .toCompletableFuture();
-        await("the regional Redis busy").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
-                .until(() -> !answersWithin(probe, 20));
+        CompletableFuture<Object> running = keepBusy(400);
 
         Http.Answer submitted = http.post("/v1/jobs", "{\"model\":\"slow-submit\",\"payload\":{},\"idempotencyKey\":\"slow-1\"}");
 
@@ -102,6 +90,18 @@ class SlowRegionalIT {
         // A retry with the key is a new submission, accepted as any other.
         Http.Answer again = http.post("/v1/jobs", "{\"model\":\"slow-submit\",\"payload\":{},\"idempotencyKey\":\"slow-1\"}");
         assertThat(again.status()).as(again.body()).isEqualTo(202);
+    }
+
+    /** Starts a script that keeps the regional Redis busy for {@code ms}; returns once it runs (PINGs go unanswered). */
+    private CompletableFuture<Object> keepBusy(long ms) {
+        client = RedisClient.create(RedisURI.create(region.regional().uri()));
+        StatefulRedisConnection<String, String> busy = client.connect();
+        StatefulRedisConnection<String, String> probe = client.connect();
+        CompletableFuture<Object> running = busy.async().eval(BUSY, ScriptOutputType.INTEGER, new String[0], String.valueOf(ms))
+                .toCompletableFuture();
+        await("the regional Redis busy").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !answersWithin(probe, 20));
+        return running;
     }
 
     private static boolean answersWithin(StatefulRedisConnection<String, String> probe, long ms) {

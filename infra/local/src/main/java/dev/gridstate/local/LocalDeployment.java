@@ -90,7 +90,7 @@ public final class LocalDeployment implements AutoCloseable {
     private String jobsExchange;
     private String jobsQueuePrefix;
     private JarProcess replicator;
-    private ToxiproxyServer toxiproxy;
+    private String toxiproxyUrl;
     private ControlServer control;
     private SimulatedFleet fleet;
     private Deployment deployment;
@@ -139,8 +139,7 @@ public final class LocalDeployment implements AutoCloseable {
                 "REPLICATION_REGIONS", String.join(",", REGIONS),
                 "REPLICATION_EXCHANGE", exchange,
                 "REPLICATION_QUEUE_PREFIX", queuePrefix), List.of(), logs.resolve("replicator.log")));
-        toxiproxy = keep(ToxiproxyServer.start(options.toxiproxyPort));
-        ToxiproxyClient proxies = new ToxiproxyClient("127.0.0.1", toxiproxy.port());
+        ToxiproxyClient proxies = toxiproxy();
         var builder = SimulatedFleet.builder().nodesPerRegion(options.nodes);
         if (options.work != null) {
             builder.jobs(options.work);
@@ -186,11 +185,44 @@ public final class LocalDeployment implements AutoCloseable {
         control = keep(ControlServer.start(options.controlPort, adminToken, this));
         fleet = keep(builder.build());
         fleet.start();
-        deployment = new Deployment(toxiproxy.url(), central.uri(), adminToken, control.url(), models, List.copyOf(regions));
+        deployment = new Deployment(toxiproxyUrl, central.uri(), adminToken, control.url(), models, List.copyOf(regions));
+    }
+
+    /**
+     * The Toxiproxy named by {@code TOXIPROXY_URL} when there is one (the real server, on this
+     * host: its proxies listen on 127.0.0.1), else the testkit's own, started here. Proxies of
+     * this deployment on a given server are deleted again on close.
+     */
+    private ToxiproxyClient toxiproxy() {
+        String given = System.getenv("TOXIPROXY_URL");
+        if (given == null || given.isBlank()) {
+            ToxiproxyServer server = keep(ToxiproxyServer.start(options.toxiproxyPort));
+            toxiproxyUrl = server.url();
+            return new ToxiproxyClient("127.0.0.1", server.port());
+        }
+        URI api = URI.create(given.trim());
+        toxiproxyUrl = given.trim();
+        ToxiproxyClient client = new ToxiproxyClient(api.getHost(), api.getPort());
+        AutoCloseable deleteProxies = () -> {
+            for (String region : REGIONS) {
+                for (String link : List.of("-redis", "-central", "-rabbit")) {
+                    var proxy = client.getProxyOrNull(region + link);
+                    if (proxy != null) {
+                        proxy.delete();
+                    }
+                }
+            }
+        };
+        keep(deleteProxies);
+        return client;
     }
 
     private static String proxy(ToxiproxyClient client, String name, String upstream) {
         try {
+            var stale = client.getProxyOrNull(name);
+            if (stale != null) {
+                stale.delete();
+            }
             client.createProxy(name, "127.0.0.1:" + Ports.freePort(), upstream);
             return name;
         } catch (IOException e) {
