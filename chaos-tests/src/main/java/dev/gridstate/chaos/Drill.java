@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +30,8 @@ import java.util.concurrent.Callable;
                         + "infra/local/run.sh writes one to .local/deployment.json."})
 public final class Drill implements Callable<Integer> {
 
-    @Option(names = "--deployment", required = true, paramLabel = "FILE",
-            description = "The deployment to drill (JSON; see chaos-tests/README.md).")
+    @Option(names = "--deployment", paramLabel = "FILE",
+            description = "The deployment to drill (JSON; see chaos-tests/README.md). Required but with --list.")
     Path deploymentFile;
 
     @Option(names = "--scenario", paramLabel = "ID", description = "A scenario to run; repeat for more (default: all, in order). --list shows them.")
@@ -39,11 +40,13 @@ public final class Drill implements Callable<Integer> {
     @Option(names = "--region", description = "The region the faults are put on (default: the first with the most gateway replicas).")
     String region;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Where report.html and report.json go (default ${DEFAULT-VALUE}).")
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Where report.html, report.json and a timeline per scenario (<id>.svg) go (default ${DEFAULT-VALUE}).")
     Path reportDir = Path.of("drill-report");
 
-    @Option(names = "--heartbeat-interval", description = "The gateways' heartbeat interval, for the nodes-back limit (default ${DEFAULT-VALUE}).")
-    Duration heartbeatInterval = Duration.ofSeconds(5);
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "5s", converter = Drill.DurationConverter.class,
+            description = "The gateways' heartbeat interval, for the nodes-back limit (default ${DEFAULT-VALUE}).")
+    Duration heartbeatInterval;
 
     @Option(names = "--reads-per-second", description = "Node queries a second while a scenario runs (default ${DEFAULT-VALUE}).")
     int readsPerSecond = 40;
@@ -54,13 +57,27 @@ public final class Drill implements Callable<Integer> {
     @Option(names = "--list", description = "Lists the scenarios and exits.")
     boolean list;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Drill()).registerConverter(Duration.class, Drill::duration).execute(args));
+        System.exit(new CommandLine(new Drill()).execute(args));
+    }
+
+    /** Reads {@link #duration} for picocli. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return duration(value);
+        }
     }
 
     /** {@code 5s}, {@code 500ms}, {@code 1m}, or ISO-8601 ({@code PT5S}). */
     static Duration duration(String value) {
         String v = value.trim().toLowerCase();
+        if (v.startsWith("pt")) {
+            return Duration.parse(v.toUpperCase());
+        }
         if (v.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
         }
@@ -77,14 +94,28 @@ public final class Drill implements Callable<Integer> {
             all.forEach(s -> System.out.printf("%-24s %s%n", s.id(), s.title()));
             return 0;
         }
-        CommandLine cli = new CommandLine(this);
+        CommandLine cli = spec.commandLine();
         if (readsPerSecond < 1 || readsPerSecond > 1000 || jobsPerSecond < 0 || jobsPerSecond > 100) {
             throw new CommandLine.ParameterException(cli, "--reads-per-second must be 1..1000 and --jobs-per-second 0..100");
+        }
+        if (deploymentFile == null) {
+            throw new CommandLine.ParameterException(cli, "--deployment FILE is required (infra/local/run.sh writes .local/deployment.json)");
         }
         if (!Files.isRegularFile(deploymentFile)) {
             throw new CommandLine.ParameterException(cli, deploymentFile + " is not a file (infra/local/run.sh writes .local/deployment.json)");
         }
-        Deployment deployment = Deployment.read(deploymentFile);
+        Deployment deployment;
+        try {
+            deployment = Deployment.read(deploymentFile);
+        } catch (UncheckedIOException e) {
+            throw new CommandLine.ParameterException(cli, deploymentFile + " is not a deployment file: "
+                    + e.getCause().getMessage().lines().findFirst().orElse(""));
+        }
+        if (deployment.regions() == null || deployment.regions().isEmpty() || deployment.toxiproxy() == null
+                || deployment.centralRedis() == null || deployment.models() == null || deployment.models().isEmpty()) {
+            throw new CommandLine.ParameterException(cli, deploymentFile
+                    + " lacks toxiproxy, centralRedis, models or regions (chaos-tests/README.md shows the format)");
+        }
         List<Scenario> chosen = new ArrayList<>();
         for (String id : scenarios) {
             chosen.add(all.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(() ->

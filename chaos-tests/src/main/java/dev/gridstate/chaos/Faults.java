@@ -3,6 +3,7 @@ package dev.gridstate.chaos;
 import dev.gridstate.testkit.Deployment;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
+import eu.rekawek.toxiproxy.model.Toxic;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -11,6 +12,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a drill puts faults on a deployment: Toxiproxy for the links (through its own client),
@@ -51,9 +53,23 @@ final class Faults {
         p.toxics().get(toxic).remove();
     }
 
-    /** Every proxy enabled and without toxics again: what a scenario leaves behind, whatever happened. */
+    /**
+     * This deployment's proxies enabled and without toxics again: what a scenario leaves behind,
+     * whatever happened. Only its own: a shared Toxiproxy's other proxies are not touched, as
+     * {@code POST /reset} would.
+     */
     void resetProxies() throws IOException {
-        toxiproxy.reset();
+        for (Deployment.Region region : deployment.regions()) {
+            for (String name : List.of(region.redisProxy(), region.centralProxy(), region.rabbitProxy())) {
+                Proxy proxy = toxiproxy.getProxy(name);
+                for (Toxic toxic : proxy.toxics().getAll()) {
+                    toxic.remove();
+                }
+                if (!proxy.isEnabled()) {
+                    proxy.enable();
+                }
+            }
+        }
     }
 
     /** FLUSHALL on a Redis, reached directly: its data is gone while every connection to it stays up. */
