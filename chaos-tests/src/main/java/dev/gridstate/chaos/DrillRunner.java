@@ -98,14 +98,17 @@ final class DrillRunner {
         Load load = new Load(http, gateways, deployment.models(), runId, t0);
         long faultStart = 0;
         long faultEnd = 0;
+        boolean on = false;
         try {
             watch.start();
             load.start(readsPerSecond, jobsPerSecond);
             pause(BASELINE_MS);
             faultStart = sinceStart(t0);
+            on = true;
             scenario.inject().on(faults, region);
             LOG.info("drill {}: fault on ({})", scenario.id(), scenario.fault());
             pause(scenario.hold().toMillis());
+            on = false;
             scenario.lift().on(faults, region);
             faultEnd = sinceStart(t0);
             LOG.info("drill {}: fault lifted", scenario.id());
@@ -124,6 +127,9 @@ final class DrillRunner {
             LOG.warn("drill {}: could not run to its end", scenario.id(), e);
             load.close();
             watch.close();
+            if (on) {
+                liftAfterFailure(scenario, region);
+            }
             long endMs = sinceStart(t0);
             return new ScenarioResult(scenario.id(), scenario.title(), scenario.fault(), faultStart, faultEnd, endMs,
                     samples(load, watch, expected, endMs), List.of(), e.toString());
@@ -133,6 +139,15 @@ final class DrillRunner {
             } catch (IOException e) {
                 LOG.warn("drill {}: could not reset the proxies: {}", scenario.id(), e.toString());
             }
+        }
+    }
+
+    /** A scenario that failed with its fault on still takes it off, so the next one finds the deployment whole. */
+    private void liftAfterFailure(Scenario scenario, Deployment.Region region) {
+        try {
+            scenario.lift().on(faults, region);
+        } catch (Exception e) {
+            LOG.warn("drill {}: could not lift the fault after the failure: {}", scenario.id(), e.toString());
         }
     }
 
