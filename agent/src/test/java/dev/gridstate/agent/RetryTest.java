@@ -113,9 +113,11 @@ class RetryTest {
     @Test
     void shouldReportARefusedBatchOncePerNode() {
         NodeAgent agent = fixture.agent(2);
-        gateway.override(request -> request.path().equals("/v1/heartbeats") ? Reply.of(400, INVALID) : null);
-
         agent.start();
+        // Both registered first: a node that registers late beats alone until it joins the batch.
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.isRegistered("n1") && agent.isRegistered("n2"));
+
+        gateway.override(request -> request.path().equals("/v1/heartbeats") ? Reply.of(400, INVALID) : null);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> listener.errors.size() >= 2);
         assertThat(listener.errors.subList(0, 2)).extracting(GatewayError::nodeId).containsExactlyInAnyOrder("n1", "n2");
