@@ -48,6 +48,11 @@ public final class Drill implements Callable<Integer> {
             description = "The gateways' heartbeat interval, for the nodes-back limit (default ${DEFAULT-VALUE}).")
     Duration heartbeatInterval;
 
+    @Option(names = "--slow-latency", paramLabel = "DURATION", defaultValue = "40ms", converter = Drill.DurationConverter.class,
+            description = "The latency the slow scenario adds: above the gateways' regional slow-call threshold, below their "
+                    + "regional timeout (default ${DEFAULT-VALUE}, for the defaults 25ms and 50ms).")
+    Duration slowLatency;
+
     @Option(names = "--reads-per-second", description = "Node queries a second while a scenario runs (default ${DEFAULT-VALUE}).")
     int readsPerSecond = 40;
 
@@ -89,7 +94,7 @@ public final class Drill implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<Scenario> all = Scenario.all();
+        List<Scenario> all = Scenario.all(slowLatency);
         if (list) {
             all.forEach(s -> System.out.printf("%-24s %s%n", s.id(), s.title()));
             return 0;

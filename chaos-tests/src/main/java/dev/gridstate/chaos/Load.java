@@ -91,13 +91,10 @@ final class Load implements AutoCloseable {
         String body = "{\"model\":\"" + model + "\",\"payload\":{\"n\":" + n + "},\"idempotencyKey\":\"" + key + "\"}";
         Http.Answer answer = call(true, gateway -> {
             // As a client with an idempotency key does: a 503 is tried again, a few times, then given up.
-            Http.Answer last = null;
-            for (int attempt = 0; attempt < JOB_ATTEMPTS && running; attempt++) {
-                last = http.post(gateway.resolve("/v1/jobs"), body, null);
-                if (last.status() != 503) {
-                    return last;
-                }
+            Http.Answer last = http.post(gateway.resolve("/v1/jobs"), body, null);
+            for (int attempt = 1; attempt < JOB_ATTEMPTS && last.status() == 503 && running; attempt++) {
                 pause(JOB_RETRY_MS);
+                last = http.post(gateway.resolve("/v1/jobs"), body, null);
             }
             return last;
         });

@@ -49,8 +49,19 @@ record Scenario(String id, String title, String fault, Duration hold, int replic
 
     private static final Set<Check> JOBS = EnumSet.of(Check.JOBS_LOST, Check.JOBS_TWICE, Check.CENTRAL_EQUAL);
 
-    /** The seven scenarios of the chaos suite, in the order a drill runs them. */
+    /** The latency the slow scenario adds by default: between the gateway's default slow-call threshold (25 ms) and timeout (50 ms). */
+    static final Duration SLOW = Duration.ofMillis(40);
+
+    /** The seven scenarios of the chaos suite, in the order a drill runs them, with the default {@link #SLOW}. */
     static List<Scenario> all() {
+        return all(SLOW);
+    }
+
+    /**
+     * The seven scenarios; the slow one adds {@code slow} to every regional Redis answer, which
+     * must be above the gateways' regional slow-call threshold and below their regional timeout.
+     */
+    static List<Scenario> all(Duration slow) {
         return List.of(
                 new Scenario("regional-redis-killed", "The regional Redis is killed, then restarted empty",
                         "SIGKILL of the region's Redis; after the hold it starts again with no data", Duration.ofSeconds(6), 1,
@@ -58,8 +69,8 @@ record Scenario(String id, String title, String fault, Duration hold, int replic
                         (f, r) -> f.control("redis/" + r.name() + "/restart"),
                         with(Check.FAILED_AFTER_FAILOVER, Check.TIME_TO_OPEN, Check.NODES_BACK)),
                 new Scenario("regional-redis-slow", "The regional Redis answers slowly, then is healthy again",
-                        "a 40 ms latency toxic on the region's Redis link, above the 25 ms slow-call threshold and below the 50 ms timeout",
-                        Duration.ofSeconds(6), 1, false, (f, r) -> f.slow(r.redisProxy(), "drill-latency", 40),
+                        "a " + slow.toMillis() + " ms latency toxic on the region's Redis link, above the slow-call threshold and below the timeout",
+                        Duration.ofSeconds(6), 1, false, (f, r) -> f.slow(r.redisProxy(), "drill-latency", slow.toMillis()),
                         (f, r) -> f.removeToxic(r.redisProxy(), "drill-latency"),
                         with(Check.FAILED_AFTER_FAILOVER, Check.TIME_TO_OPEN)),
                 new Scenario("regional-redis-flushed", "The regional Redis loses its data without a disconnect",

@@ -51,6 +51,8 @@ class ChaosIT {
 
     private static final int NODES = 30;
     private static final int REPLICAS = 2;
+    /** Above the relaxed slow-call threshold below (100 ms), under the relaxed timeout (250 ms). */
+    private static final Duration SLOW = Duration.ofMillis(160);
 
     private final List<ScenarioResult> results = new ArrayList<>();
     private final String startedAt = Instant.now().toString();
@@ -92,7 +94,11 @@ class ChaosIT {
     }
 
     private static Map<String, String> gatewayEnv() {
-        Map<String, String> env = new HashMap<>();
+        // Four gateways, the fleet, the load and the proxies share two cores here: a stall of tens
+        // of ms is the machine, not a slow Redis (the gateway ITs relax the same settings). The
+        // slow scenario's latency sits between the two.
+        Map<String, String> env = new HashMap<>(Map.of("GATEWAY_STORE_REGIONAL_SLOW_CALL", "100ms",
+                "GATEWAY_STORE_REGIONAL_TIMEOUT", "250ms"));
         for (String setting : System.getProperty("chaos.gateway-env", "").split(",")) {
             int eq = setting.indexOf('=');
             if (eq > 0) {
@@ -106,7 +112,7 @@ class ChaosIT {
     @MethodSource("scenarios")
     @Order(1)
     void shouldPassItsFigures(String id) {
-        Scenario scenario = Scenario.all().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+        Scenario scenario = Scenario.all(SLOW).stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
         ScenarioResult result = runner.run(scenario, region);
         results.add(result);
         assertThat(result.error()).as(id + " ran to its end").isNull();
@@ -122,7 +128,8 @@ class ChaosIT {
         local.deployment().write(file);
         Path reportDir = Path.of("target", "drill-jar-report");
         Process drill = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", "target/drill.jar",
-                "--deployment", file.toString(), "--scenario", "regional-redis-flushed", "--report", reportDir.toString())
+                "--deployment", file.toString(), "--scenario", "regional-redis-flushed", "--report", reportDir.toString(),
+                "--slow-latency", SLOW.toMillis() + "ms")
                 .redirectErrorStream(true).redirectOutput(Path.of("target", "drill-jar.log").toFile()).start();
         boolean ended = drill.waitFor(3, TimeUnit.MINUTES);
         if (!ended) {

@@ -294,12 +294,24 @@ public final class LocalDeployment implements AutoCloseable {
         if (old != null && old.isAlive()) {
             return;
         }
-        JarProcess started = start.get();
-        gateways.put(name, started);
-        running.push(started);
         // One at a time: JVMs starting side by side on a small machine starve each other past
-        // their connection timeouts.
-        started.awaitAnswer("/health", Duration.ofSeconds(90));
+        // their connection timeouts. A gateway exits when its first Redis connection is not made
+        // within the URI's timeout; started on a busy machine, it gets two more starts, as a
+        // supervisor would give it.
+        for (int attempt = 1; ; attempt++) {
+            JarProcess started = start.get();
+            gateways.put(name, started);
+            running.push(started);
+            try {
+                started.awaitAnswer("/health", Duration.ofSeconds(90));
+                return;
+            } catch (IllegalStateException exited) {
+                if (started.isAlive() || attempt == 3) {
+                    throw exited;
+                }
+                System.err.println(name + " exited while starting (" + exited.getMessage() + "); starting it again");
+            }
+        }
     }
 
     /** A Redis by name ({@code central} or a region). */
