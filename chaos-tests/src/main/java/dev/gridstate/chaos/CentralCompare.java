@@ -29,27 +29,43 @@ final class CentralCompare {
     private CentralCompare() {
     }
 
-    static Result compare(String region, String regionalUri, String centralUri) {
+    /**
+     * Compares until equal, every 500 ms for at most {@code within} (the change log is
+     * asynchronous): the last comparison. One connection to each Redis for all of them.
+     */
+    static Result untilEqual(String region, String regionalUri, String centralUri, Duration within)
+            throws InterruptedException {
         Keys keys = new Keys(region);
         RedisClient client = RedisClient.create();
         try (StatefulRedisConnection<String, String> regional = client.connect(uri(regionalUri));
              StatefulRedisConnection<String, String> central = client.connect(uri(centralUri))) {
-            Map<String, String> here = view(regional.sync(), keys);
-            Map<String, String> there = view(central.sync(), keys);
-            Map<String, String> differences = new TreeMap<>();
-            TreeSet<String> all = new TreeSet<>(here.keySet());
-            all.addAll(there.keySet());
-            for (String key : all) {
-                String a = here.get(key);
-                String b = there.get(key);
-                if (!Objects.equals(a, b)) {
-                    differences.put(key, "region " + (a == null ? "(none)" : a) + ", central " + (b == null ? "(none)" : b));
-                }
+            long deadline = System.nanoTime() + within.toNanos();
+            Result result = compare(regional.sync(), central.sync(), keys);
+            while (!result.differences().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                result = compare(regional.sync(), central.sync(), keys);
             }
-            return new Result(all.size(), differences);
+            return result;
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
+    }
+
+    private static Result compare(RedisCommands<String, String> regional, RedisCommands<String, String> central,
+                                  Keys keys) {
+        Map<String, String> here = view(regional, keys);
+        Map<String, String> there = view(central, keys);
+        Map<String, String> differences = new TreeMap<>();
+        TreeSet<String> all = new TreeSet<>(here.keySet());
+        all.addAll(there.keySet());
+        for (String key : all) {
+            String a = here.get(key);
+            String b = there.get(key);
+            if (!Objects.equals(a, b)) {
+                differences.put(key, "region " + (a == null ? "(none)" : a) + ", central " + (b == null ? "(none)" : b));
+            }
+        }
+        return new Result(all.size(), differences);
     }
 
     private static RedisURI uri(String uri) {

@@ -283,12 +283,8 @@ final class DrillRunner {
     }
 
     private CentralCompare.Result awaitEqual(Deployment.Region region) throws InterruptedException {
-        long deadline = System.nanoTime() + COMPARE_MS * 1_000_000;
-        CentralCompare.Result result = CentralCompare.compare(region.name(), region.regionalRedis(), deployment.centralRedis());
-        while (!result.differences().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            result = CentralCompare.compare(region.name(), region.regionalRedis(), deployment.centralRedis());
-        }
+        CentralCompare.Result result = CentralCompare.untilEqual(region.name(), region.regionalRedis(),
+                deployment.centralRedis(), Duration.ofMillis(COMPARE_MS));
         if (!result.differences().isEmpty()) {
             LOG.warn("central differs from region {} in {} entities, e.g. {}", region.name(), result.differences().size(),
                     result.differences().entrySet().stream().limit(10).toList());

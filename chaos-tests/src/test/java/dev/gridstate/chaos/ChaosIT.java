@@ -8,6 +8,7 @@ import dev.gridstate.chaos.report.Figure;
 import dev.gridstate.chaos.report.ScenarioResult;
 import dev.gridstate.local.LocalDeployment;
 import dev.gridstate.testkit.Deployment;
+import dev.gridstate.testkit.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -20,8 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +61,7 @@ class ChaosIT {
 
     @BeforeAll
     void start() {
-        int first = freePorts(2 * REPLICAS + 1);
+        int first = Ports.freeRange(2 * REPLICAS + 1);
         local = LocalDeployment.start(new LocalDeployment.Options().port(first).replicas(REPLICAS).nodes(NODES)
                 .replicatorPort(first + 2 * REPLICAS).toxiproxyPort(0).controlPort(0)
                 .gatewayJar(Path.of("../gateway/target/gateway.jar"))
@@ -153,24 +152,5 @@ class ChaosIT {
     private static JsonNode work(Assignment job) throws InterruptedException {
         Thread.sleep(20 + ThreadLocalRandom.current().nextInt(180));
         return JsonNodeFactory.instance.objectNode().put("node", job.nodeId());
-    }
-
-    /** The first of {@code n} consecutive free ports. */
-    private static int freePorts(int n) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int first = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
-            boolean free = true;
-            for (int p = first; p < first + n && free; p++) {
-                try (ServerSocket socket = new ServerSocket()) {
-                    socket.bind(new InetSocketAddress("127.0.0.1", p));
-                } catch (IOException taken) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + n + " consecutive free ports found");
     }
 }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -144,6 +145,20 @@ class JobDispatcher {
     /** Deliveries held now (for tests and status). */
     int held() {
         return held.size();
+    }
+
+    /**
+     * Runs nothing else on the dispatch thread until {@code released} counts down, 30 s at most:
+     * for tests of what a holder that has not yet seen a job's end leaves to others.
+     */
+    void holdUntil(CountDownLatch released) {
+        post(() -> {
+            try {
+                released.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     @PreDestroy

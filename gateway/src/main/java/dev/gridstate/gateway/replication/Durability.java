@@ -66,8 +66,7 @@ public class Durability {
         }
         return ChangeLog.exportHeld(regional, keys, List.of(entityKey)).thenCompose(export -> {
             if (!shows.test(export)) {
-                return CompletableFuture.failedFuture(new IllegalStateException(
-                        entityKey + " changed on the regional Redis since it was read"));
+                return CompletableFuture.failedFuture(new NoLongerShown(entityKey));
             }
             ChangeMessage message = ChangeMessage.changes(keys.region(), export, System.currentTimeMillis());
             Outbox.Outgoing outgoing = Outbox.Outgoing.of(message);
@@ -83,11 +82,18 @@ public class Durability {
         }).toCompletableFuture()
                 .orTimeout(settings.writeThroughTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                        StateStore.unwrap(error) instanceof IllegalStateException changed ? changed : new ApiException(
+                        StateStore.unwrap(error) instanceof NoLongerShown changed ? changed : new ApiException(
                         HttpStatus.SERVICE_UNAVAILABLE, "not_durable",
                         "the change is made in the region, but neither central nor the broker took it within "
                                 + settings.writeThroughTimeout().toMillis() + " ms; it replicates when they are back, "
                                 + "and repeating the request is safe", null)));
+    }
+
+    /** The regional Redis no longer shows the state a caller read there: nothing was sent. */
+    public static final class NoLongerShown extends RuntimeException {
+        NoLongerShown(String entityKey) {
+            super(entityKey + " changed on the regional Redis since it was read; nothing was sent");
+        }
     }
 
     private static CompletableFuture<Void> firstSuccess(CompletableFuture<Void> a, CompletableFuture<Void> b) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,12 +50,18 @@ class JobResultLossIT {
         assertThat(polled.status()).as(polled.body()).isEqualTo(200);
         assertThat(polled.json().get(0).get("jobId").asText()).isEqualTo(jobId);
 
+        // The holder of the job's message sends its end to central too, once it sees it: held back
+        // here, so what is on central at the answer is the answer's own doing.
+        JobDispatcher holder = region.gateway(0).context().getBean(JobDispatcher.class);
+        CountDownLatch release = new CountDownLatch(1);
+        holder.holdUntil(release);
         Http.Answer reported = node.post("/v1/jobs/" + jobId + "/result",
                 "{\"nodeId\":\"r1\",\"attempt\":1,\"output\":{\"text\":\"kept\"}}");
         assertThat(reported.status()).as(reported.body()).isEqualTo(200);
         assertThat(region.central().commands().hget(TestRegion.KEYS + "job:" + jobId, "state"))
                 .as("the job's end on central when the result was answered").isEqualTo("succeeded");
         region.regional().kill();
+        release.countDown();
 
         await("the replica serves from central").atMost(Duration.ofSeconds(5))
                 .until(() -> "central".equals(http.get("/v1/jobs/" + jobId).raw().headers()

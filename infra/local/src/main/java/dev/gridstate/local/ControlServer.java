@@ -1,5 +1,6 @@
 package dev.gridstate.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -7,7 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  */
 final class ControlServer implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH = Pattern.compile("^/(gateways|redis)/([A-Za-z0-9_.-]+)/(kill|start|restart)$");
 
     private final HttpServer http;
@@ -90,8 +92,7 @@ final class ControlServer implements AutoCloseable {
     }
 
     private static void answer(HttpExchange exchange, int status, String error, String message) throws IOException {
-        byte[] body = ("{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
-                + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = JSON.writeValueAsBytes(Map.of("error", error, "message", String.valueOf(message)));
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -9,6 +9,8 @@ import dev.gridstate.testkit.RabbitBroker;
 import dev.gridstate.testkit.RedisServer;
 import dev.gridstate.testkit.toxiproxy.ToxiproxyServer;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +38,7 @@ import java.util.function.Supplier;
  */
 public final class LocalDeployment implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDeployment.class);
     static final List<String> REGIONS = List.of("eu-west", "us-east");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -309,7 +312,7 @@ public final class LocalDeployment implements AutoCloseable {
                 if (started.isAlive() || attempt == 3) {
                     throw exited;
                 }
-                System.err.println(name + " exited while starting (" + exited.getMessage() + "); starting it again");
+                LOG.warn("{} exited while starting ({}); starting it again", name, exited.getMessage());
             }
         }
     }
@@ -340,14 +343,14 @@ public final class LocalDeployment implements AutoCloseable {
             try {
                 resource.close();
             } catch (Exception e) {
-                System.err.println("could not stop " + resource + ": " + e);
+                LOG.warn("could not stop {}: {}", resource, e.toString());
             }
         }
         // Only now that nothing would declare them again: this run's exchanges and queues.
         try {
             RabbitBroker.shared().deleteNamesHandedOut();
         } catch (RuntimeException e) {
-            System.err.println("could not delete this run's exchange and queues: " + e);
+            LOG.warn("could not delete this run's exchange and queues: {}", e.toString());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gridstate.local;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.gridstate.testkit.Ports;
 import dev.gridstate.testkit.RabbitBroker;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -53,7 +51,7 @@ class LocalTopologyIT {
         String queue;
         String jobQueue;
         // Two gateways on port and port + 1, the replicator on port + 2, Toxiproxy and the control API next.
-        int port = freePorts(5);
+        int port = Ports.freeRange(5);
         int replicatorPort = port + 2;
         Process topology = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", "target/local-topology.jar", "--port", String.valueOf(port), "--nodes", String.valueOf(NODES),
@@ -194,29 +192,4 @@ class LocalTopologyIT {
     }
 
     /** A port p such that p and p + 1 are both free on 127.0.0.1. */
-    /**
-     * Ports for the launcher's servers, below Linux's ephemeral range (32768 and up): there, the
-     * outgoing connections the replicator and gateways open while starting could take one first.
-     */
-    private static int freePorts(int count) {
-        Random random = new Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int first = 20_000 + random.nextInt(12_000);
-            if (allFree(first, count)) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports found on 127.0.0.1");
-    }
-
-    private static boolean allFree(int first, int count) {
-        for (int p = first; p < first + count; p++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress("127.0.0.1", p));
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
