@@ -5,6 +5,7 @@ import dev.gridstate.chaos.report.Figure;
 import dev.gridstate.chaos.report.ReportWriter;
 import dev.gridstate.chaos.report.ScenarioResult;
 import dev.gridstate.testkit.Deployment;
+import dev.gridstate.testkit.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,17 +80,7 @@ public final class Drill implements Callable<Integer> {
 
     /** {@code 5s}, {@code 500ms}, {@code 1m}, or ISO-8601 ({@code PT5S}). */
     static Duration duration(String value) {
-        String v = value.trim().toLowerCase();
-        if (v.startsWith("pt")) {
-            return Duration.parse(v.toUpperCase());
-        }
-        if (v.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        }
-        if (v.endsWith("s") || v.endsWith("m")) {
-            return Duration.parse("PT" + v.toUpperCase());
-        }
-        return Duration.parse(value);
+        return Durations.parse(value);
     }
 
     @Override

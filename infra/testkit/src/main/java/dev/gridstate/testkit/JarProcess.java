@@ -121,6 +121,11 @@ public final class JarProcess implements AutoCloseable {
         }
     }
 
+    /** The process id, to read its CPU time. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

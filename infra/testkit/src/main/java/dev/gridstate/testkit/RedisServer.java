@@ -130,7 +130,8 @@ public final class RedisServer implements AutoCloseable {
         process.close();
     }
 
-    OptionalLong pid() {
+    /** The server's process id, when it runs as a local process (not in a container). */
+    public OptionalLong pid() {
         return process.pid();
     }
 

@@ -3,6 +3,8 @@ package dev.gridstate.bench.sentinel;
 import dev.gridstate.bench.failover.FailoverFigures;
 import dev.gridstate.bench.failover.Timeline;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -47,7 +49,7 @@ public final class SentinelFailover {
      * @param steadyHold      how many steady seconds after the steady point end the run early
      */
     public record Settings(int rate, Duration warmup, Duration baseline, Duration afterKillBound,
-                           Duration steadyHold, Duration commandTimeout) {
+                           Duration steadyHold, Duration commandTimeout, Optional<Duration> reconnectDelayCap) {
 
         public Settings {
             if (rate < 1 || rate > 5_000) {
@@ -64,15 +66,24 @@ public final class SentinelFailover {
         /** 500/s, 3 s warmup, 5 s baseline, 20 s bound (right for down-after 1000 ms), 500 ms timeout. */
         public static Settings defaults() {
             return new Settings(500, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(20),
-                    Duration.ofSeconds(3), Duration.ofMillis(500));
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Optional.empty());
         }
 
         public Settings withAfterKillBound(Duration bound) {
-            return new Settings(rate, warmup, baseline, bound, steadyHold, commandTimeout);
+            return new Settings(rate, warmup, baseline, bound, steadyHold, commandTimeout, reconnectDelayCap);
         }
 
         public Settings withPhases(Duration warmup, Duration baseline) {
-            return new Settings(rate, warmup, baseline, afterKillBound, steadyHold, commandTimeout);
+            return new Settings(rate, warmup, baseline, afterKillBound, steadyHold, commandTimeout, reconnectDelayCap);
+        }
+
+        /**
+         * Reconnect attempts no further apart than {@code cap} (exponential from 1 ms, as Lettuce's
+         * default, whose cap is 30 s): a client tuned to find the new master soon after the
+         * sentinels switched.
+         */
+        public Settings withReconnectDelayCap(Duration cap) {
+            return new Settings(rate, warmup, baseline, afterKillBound, steadyHold, commandTimeout, Optional.of(cap));
         }
     }
 
@@ -114,7 +125,11 @@ public final class SentinelFailover {
     }
 
     private Result run() {
-        RedisClient client = RedisClient.create(set.clientUri(settings.commandTimeout()));
+        ClientResources.Builder resources = ClientResources.builder();
+        settings.reconnectDelayCap().ifPresent(cap -> resources.reconnectDelay(
+                Delay.exponential(Duration.ofMillis(1), cap, 2, TimeUnit.MILLISECONDS)));
+        ClientResources clientResources = resources.build();
+        RedisClient client = RedisClient.create(clientResources, set.clientUri(settings.commandTimeout()));
         client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled()).build());
         ScheduledExecutorService watchers = Executors.newScheduledThreadPool(2, r -> new Thread(r, "sentinel-failover-watch"));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -126,6 +141,7 @@ public final class SentinelFailover {
         } finally {
             watchers.shutdownNow();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            clientResources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 
