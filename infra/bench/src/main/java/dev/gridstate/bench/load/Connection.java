@@ -252,7 +252,8 @@ final class Connection {
         clearRequest();
         answeredSinceConnect = true;
         failures = 0;
-        if (keepAlive) {
+        // An answer delimited by the server closing the connection leaves nothing to send on.
+        if (keepAlive && channel != null && channel.isActive()) {
             state = State.IDLE;
         } else {
             closeOnPurpose();

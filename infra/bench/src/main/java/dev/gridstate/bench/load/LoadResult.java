@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * @param timeouts requests not answered within the spec's timeout
  * @param transportErrors requests whose connection failed or was closed before the answer
  * @param connectErrors failed attempts to (re)open a connection
- * @param unsent OPEN only: requests that were due but never sent because their connection was
- *     still busy or down when issuing stopped
+ * @param unsent OPEN only: requests of the measured window that were due but never sent,
+ *     because their connection was still busy or down when issuing stopped
  * @param saturated OPEN only: the backlog passed the spec's bound and the run stopped early
  * @param measured the measured window: the duration, or less when saturated
  * @param latency coordinated omission corrected: from each request's intended send time (OPEN),

@@ -22,6 +22,8 @@ final class RunPlan {
     private final double nanosPerRequest;
     /** OPEN: how many requests the schedule holds (intended before issueEnd). */
     final long total;
+    /** OPEN: the index of the first request after the warmup. */
+    final long firstMeasured;
     /** OPEN: the most requests that may be due but unsent. */
     final long backlogCap;
     private final AtomicLong stoppedAt = new AtomicLong(NOT_STOPPED);
@@ -39,6 +41,7 @@ final class RunPlan {
         boolean open = spec.mode() == LoadMode.OPEN;
         this.nanosPerRequest = open ? 1e9 / spec.rate() : Double.POSITIVE_INFINITY;
         this.total = open ? (long) Math.ceil((issueEnd - start) / nanosPerRequest) : 0;
+        this.firstMeasured = open ? firstMeasured() : 0;
         this.backlogCap = open ? Math.max(1, (long) (spec.rate() * spec.maxBacklog().toNanos() / 1e9)) : 0;
     }
 
@@ -61,6 +64,18 @@ final class RunPlan {
     /** Requests on {@code connection} that are due when {@code due} of the schedule are. */
     long dueOn(int connection, long due) {
         return due > connection ? (due - 1 - connection) / connections + 1 : 0;
+    }
+
+    private long firstMeasured() {
+        long index = (long) Math.ceil((measureStart - start) / nanosPerRequest);
+        // Settle rounding against intendedTime itself, so the two never disagree.
+        while (index > 0 && measured(intendedTime(index - 1))) {
+            index--;
+        }
+        while (!measured(intendedTime(index))) {
+            index++;
+        }
+        return index;
     }
 
     boolean measured(long intendedNanos) {

@@ -182,7 +182,13 @@ final class Shard {
     private void stopIssuing() {
         issuing = false;
         if (plan.open()) {
-            tally.unsent = backlog(plan.dueCount(plan.stopTime()));
+            long due = plan.dueCount(plan.stopTime());
+            long unsent = 0;
+            for (Connection connection : connections) {
+                long firstUnsent = Math.max(connection.nextK, plan.dueOn(connection.id, plan.firstMeasured));
+                unsent += Math.max(0, plan.dueOn(connection.id, due) - firstUnsent);
+            }
+            tally.unsent = unsent;
         }
     }
 
