@@ -7,6 +7,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -22,6 +27,33 @@ final class GatewayScripts {
 
     static String source(Path gatewayJar, String name) {
         return Keys.luaHeader() + entry(gatewayJar, "lua/lib.lua") + entry(gatewayJar, "lua/" + name + ".lua");
+    }
+
+    /**
+     * Every gateway script's SHA-1 as the gateway sends it, to its name. Scripts the gateway
+     * composes (a prologue or epilogue around another) are not among them and show as SHAs.
+     */
+    static Map<String, String> namesBySha(Path gatewayJar) {
+        Map<String, String> names = new HashMap<>();
+        try (ZipFile zip = new ZipFile(gatewayJar.toFile())) {
+            String lib = entry(gatewayJar, "lua/lib.lua");
+            zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("lua/") && n.endsWith(".lua"))
+                    .filter(n -> !n.equals("lua/lib.lua")).forEach(n -> {
+                        String name = n.substring(4, n.length() - 4);
+                        names.put(sha1(Keys.luaHeader() + lib + entry(gatewayJar, n)), name);
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + gatewayJar, e);
+        }
+        return names;
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
     }
 
     private static String entry(Path jar, String path) {

@@ -30,8 +30,10 @@ final class GatewayVsRedis {
             URI gateway = topology.gateway(0);
             run.register(topology, run.nodes());
             String[] tokens = tokens(topology, run.nodes());
+            SlowLog slow = new SlowLog(topology.regional(), run.topology().gatewayJar());
             throughput(run, topology, tokens);
-            latency(run, topology, tokens);
+            slow.drain();
+            latency(run, topology, tokens, slow);
         }
     }
 
@@ -184,7 +186,7 @@ final class GatewayVsRedis {
         return new Row(what, r.rps(), r.p50(), r.p99(), r.p999(), perRequestUs, 0, raw);
     }
 
-    private static void latency(Run run, Topology topology, String[] tokens) {
+    private static void latency(Run run, Topology topology, String[] tokens, SlowLog slowLog) {
         URI gateway = topology.gateway(0);
         List<List<String>> rows = new ArrayList<>();
         List<Map<String, Object>> figures = new ArrayList<>();
@@ -199,14 +201,17 @@ final class GatewayVsRedis {
                 int breaker = topology.regionalBreakerChanges(0);
                 Load r = run.open(gateway, path.getKey() + " @ " + rate + "/s", rate, path.getValue(), null);
                 int changes = topology.regionalBreakerChanges(0) - breaker;
-                run.say("%s at %,d/s: achieved %,.0f/s, p50 %.2f p99 %.2f p99.9 %.2f ms, %d errors%s", path.getKey(),
-                        rate, r.rate(), r.p50(), r.p99(), r.p999(), r.errors(), r.saturated() ? ", SATURATED" : "");
+                Map<String, Map<String, Number>> slow = slowLog.drain();
+                run.say("%s at %,d/s: achieved %,.0f/s, p50 %.2f p99 %.2f p99.9 %.2f ms, %d errors%s; Redis held ≥ 1 ms by: %s",
+                        path.getKey(), rate, r.rate(), r.p50(), r.p99(), r.p999(), r.errors(),
+                        r.saturated() ? ", SATURATED" : "", SlowLog.describe(slow));
                 rows.add(List.of(path.getKey() + (changes == 0 ? "" : " (breaker changed state " + changes + "×)"),
                         String.format("%,d", rate), Report.num(r.rate()), Report.ms(r.p50()),
                         Report.ms(r.p99()), Report.ms(r.p999()), Report.ms(r.max()), String.valueOf(r.errors()),
-                        r.saturated() ? "yes" : "no"));
+                        r.saturated() ? "yes" : "no", SlowLog.describe(slow)));
                 Map<String, Object> map = r.toMap();
                 map.put("regionalBreakerChanges", changes);
+                map.put("redisSlowLog", slow);
                 figures.add(map);
                 if (path.getKey().equals("heartbeat") && rate == top) {
                     heartbeatP99AtTop = r.saturated() ? Double.POSITIVE_INFINITY : r.p99();
@@ -215,10 +220,12 @@ final class GatewayVsRedis {
         }
         run.report().table(new Table("Latency at fixed rates (open loop, " + run.connections() + " connections, "
                         + run.duration().toSeconds() + " s each after " + run.warmup().toSeconds() + " s warm-up)",
-                List.of("path", "target/s", "achieved/s", "p50", "p99", "p99.9", "max", "errors", "fell behind"), rows,
+                List.of("path", "target/s", "achieved/s", "p50", "p99", "p99.9", "max", "errors", "fell behind",
+                        "Redis held ≥ 1 ms by"), rows,
                 List.of("latency from each request's intended start (coordinated omission corrected, as wrk2)",
                         "claim + release: every granted claim is released by a later request, so half are each",
-                        "fell behind: the generator could not send at the rate (the backlog hit its bound)")), run.out());
+                        "fell behind: the generator could not send at the rate (the backlog hit its bound)",
+                        "Redis held ≥ 1 ms by: the regional Redis's SLOWLOG over the phase, by command or script")), run.out());
         run.report().figures("latencyAtRates", figures);
         if (heartbeatP99AtTop != null) {
             boolean met = top >= 10_000 && heartbeatP99AtTop < 5;

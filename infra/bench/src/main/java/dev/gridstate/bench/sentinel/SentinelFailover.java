@@ -199,13 +199,14 @@ public final class SentinelFailover {
     }
 
     private void logAndJudge() {
-        FailoverFigures figures = FailoverFigures.of(timeline, killNanos);
+        FailoverFigures figures = FailoverFigures.of(timeline, killNanos, FailoverFigures.Settings.bench());
         long afterKill = Duration.ofNanos(System.nanoTime() - killNanos).toSeconds();
         LOG.info("kill + {} s: {} of {} failed, first success {}, steady from {}", afterKill,
                 figures.failedAfterKill(), figures.totalAfterKill(), millis(figures.firstSuccess()),
                 millis(figures.timeToSteady()));
+        Duration judged = FailoverFigures.Settings.bench().window().multipliedBy(figures.fullWindowsAfterKill());
         steadyHeld = newMasterNanos != 0 && figures.timeToSteady()
-                .filter(t -> figures.fullWindowsAfterKill() - t.toSeconds() >= settings.steadyHold().toSeconds())
+                .filter(t -> judged.minus(t).compareTo(settings.steadyHold()) >= 0)
                 .isPresent();
     }
 
@@ -235,7 +236,7 @@ public final class SentinelFailover {
             throw new IllegalStateException("the primary was never killed; " + set);
         }
         Optional<Integer> master = set.reportedMasterPorts().stream().flatMap(Optional::stream).findFirst();
-        FailoverFigures figures = FailoverFigures.of(timeline, killNanos);
+        FailoverFigures figures = FailoverFigures.of(timeline, killNanos, FailoverFigures.Settings.bench());
         Result result = new Result(set.settings().downAfter(), figures, set.primaryPort(), set.replicaPort(),
                 newMasterNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(newMasterNanos - killNanos)),
                 master, requests, unanswered, !steadyHeld);
