@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -226,6 +227,29 @@ class RegistryIT {
         answer.json().get("results").forEach(r -> statuses.add(r.get("status").asInt()));
         assertThat(statuses).hasSize(1000).containsOnly(200);
         assertThat(ids(http.get("/v1/nodes?state=busy&limit=1000"))).hasSize(1000);
+    }
+
+    @Test
+    @DisplayName("a batch longer than one heartbeat script keeps its results in order across the scripts")
+    void shouldKeepTheOrderAcrossScripts() {
+        int size = NodeRegistry.SCRIPT_BATCH * 2 + 50;
+        Set<Integer> unknown = Set.of(0, NodeRegistry.SCRIPT_BATCH - 1, NodeRegistry.SCRIPT_BATCH, size - 1);
+        List<String> beats = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            http.put("/v1/nodes/o" + i, Nodes.spec(80000));
+            beats.add(Nodes.beat("o" + i, "busy"));
+        }
+        unknown.forEach(i -> http.delete("/v1/nodes/o" + i));
+
+        Http.Answer answer = http.post("/v1/heartbeats", Nodes.batch(beats));
+
+        assertThat(answer.status()).isEqualTo(200);
+        JsonNode results = answer.json().get("results");
+        assertThat(results).hasSize(size);
+        for (int i = 0; i < size; i++) {
+            assertThat(results.get(i).get("nodeId").asText()).isEqualTo("o" + i);
+            assertThat(results.get(i).get("status").asInt()).as("entry " + i).isEqualTo(unknown.contains(i) ? 409 : 200);
+        }
     }
 
     @Test
