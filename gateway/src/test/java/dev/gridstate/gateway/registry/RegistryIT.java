@@ -253,6 +253,18 @@ class RegistryIT {
     }
 
     @Test
+    @DisplayName("a query whose matches sit deep in the index finds them: pages grow until the limit is met")
+    void shouldFindMatchesBeyondTheFirstPage() {
+        // 300 nodes; only the three with the least free memory carry the label, so they come last.
+        IntStream.range(0, 300).forEach(i -> http.put("/v1/nodes/d" + i,
+                Nodes.spec("llama-3-8b", "q4", 81920, 1000 + i, i < 3 ? "rare" : "common")));
+
+        List<String> found = ids(http.get("/v1/nodes?model=llama-3-8b&label=tier:rare&limit=3"));
+
+        assertThat(found).containsExactly("d2", "d1", "d0");
+    }
+
+    @Test
     @DisplayName("large node counts stay answerable: 2,000 nodes, a query with a limit returns the top of the index")
     void shouldQueryAManyNodeIndex() {
         IntStream.range(0, 2000).forEach(i -> http.put("/v1/nodes/m" + i, Nodes.spec(i)));
