@@ -73,6 +73,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--replicator", description = "The replicator jar (default: ${DEFAULT-VALUE}).")
     Path replicatorJar = Path.of("replication/target/replicator.jar");
 
+    @Option(names = "--gateway-env", paramLabel = "NAME=VALUE",
+            description = "A setting of every gateway, as an environment variable (repeatable), e.g. GATEWAY_REPLICATION_PAGE_SIZE=50.")
+    Map<String, String> gatewayEnv = new LinkedHashMap<>();
+
     @Option(names = "--jvm-arg", description = "A JVM option for the gateway and replicator processes (repeatable).")
     List<String> jvmArgs = new ArrayList<>();
 
@@ -107,7 +111,9 @@ public final class Bench implements Callable<Integer> {
         report.meta("duration", duration.toString());
         report.meta("warmup", warmup.toString());
         report.meta("connections", connections);
-        Run run = new Run(new Topology.Settings(gatewayJar, replicatorJar, logs, 1, List.copyOf(jvmArgs), Map.of()),
+        report.meta("gatewayEnv", gatewayEnv);
+        report.meta("jvmArgs", jvmArgs);
+        Run run = new Run(new Topology.Settings(gatewayJar, replicatorJar, logs, 1, List.copyOf(jvmArgs), Map.copyOf(gatewayEnv)),
                 stdout, report, warmup, duration, connections, nodes, scaleNodes, List.copyOf(rates), sentinelDefault);
         run.say("bench on %s; results to %s", machine(), out.toAbsolutePath());
         for (String name : chosen) {

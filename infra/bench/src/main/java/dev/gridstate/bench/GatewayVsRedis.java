@@ -225,7 +225,8 @@ final class GatewayVsRedis {
                 List.of("latency from each request's intended start (coordinated omission corrected, as wrk2)",
                         "claim + release: every granted claim is released by a later request, so half are each",
                         "fell behind: the generator could not send at the rate (the backlog hit its bound)",
-                        "Redis held ≥ 1 ms by: the regional Redis's SLOWLOG over the phase, by command or script")), run.out());
+                        "Redis held ≥ 1 ms by: from the regional Redis's SLOWLOG over the phase, the three commands or scripts "
+                                + "with the most time at or over 1 ms (all of them are in the JSON)")), run.out());
         run.report().figures("latencyAtRates", figures);
         if (heartbeatP99AtTop != null) {
             boolean met = top >= 10_000 && heartbeatP99AtTop < 5;

@@ -51,14 +51,16 @@ final class SlowLog {
         return byCommand;
     }
 
-    /** One line for the output: {@code script export ×12 (max 4.1 ms), …}, or "none". */
+    /** The three commands that held Redis longest in all: {@code script export ×12 (max 4.1 ms), …}, or "none". */
     static String describe(Map<String, Map<String, Number>> slow) {
         if (slow.isEmpty()) {
             return "none";
         }
-        StringBuilder out = new StringBuilder();
-        slow.forEach((command, f) -> out.append(out.isEmpty() ? "" : ", ").append(command).append(" ×")
-                .append(f.get("count")).append(String.format(" (max %.1f ms)", f.get("maxMs").doubleValue())));
-        return out.toString();
+        return slow.entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue().get("totalMs").doubleValue(), a.getValue().get("totalMs").doubleValue()))
+                .limit(3)
+                .map(e -> e.getKey() + " ×" + e.getValue().get("count")
+                        + String.format(" (max %.1f ms)", e.getValue().get("maxMs").doubleValue()))
+                .reduce((a, b) -> a + ", " + b).orElse("none");
     }
 }
