@@ -12,7 +12,7 @@ for i = 2, #KEYS do
   local node = KEYS[i]
   local a = 2 + (i - 2) * 3
   local id, state, free = ARGV[a], ARGV[a + 1], ARGV[a + 2]
-  local current = redis.call('HMGET', node, 'free', 'state', 'claim')
+  local current = redis.call('HMGET', node, 'free', 'state', 'claim', 'zix', 'rix')
   if not current[2] then
     results[#results + 1] = {0}
   else
@@ -24,15 +24,25 @@ for i = 2, #KEYS do
       redis.call('HDEL', node, 'offlineAt')
       redis.call('PERSIST', node)
     elseif free ~= current[1] then
-      rescore(node, id, free)
+      rescore(node, id, free, current[4] or '')
     end
     redis.call('HSET', node, 'state', state, 'free', free, 'lastHeartbeatAt', now)
     redis.call('ZADD', online, deadline, id)
     -- A heartbeat ends a reported disconnection; a claim whose lease ran out is void.
     local reconnected = redis.call('DEL', tag .. K.disc .. id) == 1
     local claim = current[3]
-    if claim and redis.call('EXISTS', tag .. K.claim .. claim) == 0 then redis.call('HDEL', node, 'claim') end
-    sync_ready(tag, node, id, now)
+    local claimed = false
+    if claim then
+      if redis.call('EXISTS', tag .. K.claim .. claim) == 0 then redis.call('HDEL', node, 'claim') else claimed = true end
+    end
+    local flags = redis.call('MGET', unpack(flag_keys(tag, id)))
+    local flagged = false
+    for i = 1, #FLAG_KINDS do flagged = flagged or flags[i] ~= false end
+    -- What lib.lua's `ready` would read again, known here: the deadline was just set and a
+    -- disconnection just ended, so state, a live claim and the flags decide.
+    place(current[5], id, function()
+      return state == 'idle' and not claimed and not flagged and deadline > now
+    end, free)
     if revived then
       publish(tag, id, 'online', {state = state}, now)
     elseif state ~= current[2] then
@@ -40,7 +50,6 @@ for i = 2, #KEYS do
     end
     if reconnected then publish(tag, id, 'state', {disconnected = false}, now) end
     local entry = {1}
-    local flags = redis.call('MGET', unpack(flag_keys(tag, id)))
     for i, kind in ipairs(FLAG_KINDS) do
       if flags[i] and kind ~= HIDDEN_FLAG then entry[#entry + 1] = flags[i] end
     end

@@ -38,8 +38,9 @@ local function index(node_key, id, free)
 end
 
 -- A node's free memory moved: its scores in the sorted indexes follow (sets need nothing).
-local function rescore(node_key, id, free)
-  for _, k in ipairs(words(redis.call('HGET', node_key, 'zix'))) do redis.call('ZADD', k, free, id) end
+-- `zix` is the record's zix when the caller already read it.
+local function rescore(node_key, id, free, zix)
+  for _, k in ipairs(words(zix or redis.call('HGET', node_key, 'zix'))) do redis.call('ZADD', k, free, id) end
 end
 
 -- `{eu-west}:` from any key of the region.
@@ -81,15 +82,21 @@ local function ready(tag, node_key, id, now, r)
   return routable(tag, id, r[1], now)
 end
 
--- Puts the node into its readiness queues (rix) or takes it out, as `ready` says.
-local function sync_ready(tag, node_key, id, now)
-  local r = redis.call('HMGET', node_key, 'state', 'claim', 'rix', 'free')
-  local keys = words(r[3])
-  if #keys > 0 and ready(tag, node_key, id, now, r) then
-    for _, k in ipairs(keys) do redis.call('ZADD', k, r[4], id) end
+-- Puts the node into its readiness queues (`rix`, the record's list of them) scored by `free`
+-- when `is_ready`, else takes it out. `is_ready` is a function, asked only when there are queues.
+local function place(rix, id, is_ready, free)
+  local keys = words(rix)
+  if #keys > 0 and is_ready() then
+    for _, k in ipairs(keys) do redis.call('ZADD', k, free, id) end
   else
     for _, k in ipairs(keys) do redis.call('ZREM', k, id) end
   end
+end
+
+-- Puts the node into its readiness queues (rix) or takes it out, as `ready` says.
+local function sync_ready(tag, node_key, id, now)
+  local r = redis.call('HMGET', node_key, 'state', 'claim', 'rix', 'free')
+  place(r[3], id, function() return ready(tag, node_key, id, now, r) end, r[4])
 end
 
 -- Tells every replica's event stream about a node; `fields` is a table merged into the event.
