@@ -229,10 +229,12 @@ final class GatewayVsRedis {
                                 + "with the most time at or over 1 ms (all of them are in the JSON)")), run.out());
         run.report().figures("latencyAtRates", figures);
         if (heartbeatP99AtTop != null) {
-            boolean met = top >= 10_000 && heartbeatP99AtTop < 5;
-            run.report().target(new Target("heartbeat p99 at 10k/s", "< 5 ms",
-                    heartbeatP99AtTop.isInfinite() ? "could not sustain " + top + "/s" : Report.ms(heartbeatP99AtTop)
-                            + " at " + top + "/s", met, met ? "" : "see the latency table"));
+            boolean measured = top >= 10_000;
+            String at = heartbeatP99AtTop.isInfinite() ? "could not sustain " + top + "/s"
+                    : Report.ms(heartbeatP99AtTop) + " at " + String.format("%,d", top) + "/s";
+            run.report().target(new Target("heartbeat p99 at 10k/s", "< 5 ms", at,
+                    measured ? heartbeatP99AtTop < 5 : null,
+                    !measured ? "run with 10000 among --rates" : heartbeatP99AtTop < 5 ? "" : "see the latency table"));
         }
     }
 }
