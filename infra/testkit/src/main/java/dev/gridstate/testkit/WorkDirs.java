@@ -14,13 +14,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Temporary working directories of the processes the testkit starts, and small file chores. */
-final class WorkDirs {
+/** Temporary working directories of the processes the testkit (and the bench tool) starts, and small file chores. */
+public final class WorkDirs {
 
     private WorkDirs() {
     }
 
-    static Path create(String prefix) {
+    /** A new temporary directory whose name starts with {@code prefix}. */
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -78,7 +79,8 @@ final class WorkDirs {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    /** Deletes {@code dir} and all it holds; nothing when it is absent. */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.gridstate.bench.sentinel;
 
 import dev.gridstate.testkit.Ports;
+import dev.gridstate.testkit.WorkDirs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,13 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,12 +92,7 @@ public final class SentinelSet implements AutoCloseable {
     }
 
     public static SentinelSet start(Settings settings) {
-        Path workDir;
-        try {
-            workDir = Files.createTempDirectory("gridstate-sentinel-set-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work dir for the sentinel set", e);
-        }
+        Path workDir = WorkDirs.create("gridstate-sentinel-set-");
         SentinelSet set = new SentinelSet(settings, workDir);
         Runtime.getRuntime().addShutdownHook(set.shutdownHook);
         try {
@@ -173,7 +167,7 @@ public final class SentinelSet implements AutoCloseable {
             }
         }
         inspector.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        deleteRecursively(workDir);
+        WorkDirs.deleteRecursively(workDir);
         if (!Thread.currentThread().equals(shutdownHook)) {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         }
@@ -318,19 +312,6 @@ public final class SentinelSet implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the sentinel set", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 }
