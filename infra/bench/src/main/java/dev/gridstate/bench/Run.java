@@ -20,10 +20,6 @@ record Run(Topology.Settings topology, PrintStream out, Report report, Duration 
 
     /** As fast as the answers come, on {@code connections} connections. */
     Load closed(URI base, String name, RequestSource source) {
-        return closed(base, name, connections, duration, source);
-    }
-
-    Load closed(URI base, String name, int connections, Duration duration, RequestSource source) {
         return LoadDriver.closed(base, name, connections, warmup, duration, source);
     }
 
@@ -33,7 +29,7 @@ record Run(Topology.Settings topology, PrintStream out, Report report, Duration 
     }
 
     Load open(URI base, String name, double rate, Duration warmup, Duration duration, RequestSource source,
-                     CompletionListener listener) {
+              CompletionListener listener) {
         return LoadDriver.open(base, name, connections, rate, warmup, duration, source, listener);
     }
 
