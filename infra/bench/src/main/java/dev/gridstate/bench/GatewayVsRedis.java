@@ -27,7 +27,6 @@ final class GatewayVsRedis {
 
     static void run(Run run) {
         try (Topology topology = Topology.start(run.topology(), "throughput")) {
-            URI gateway = topology.gateway(0);
             run.register(topology, run.nodes());
             String[] tokens = tokens(topology, run.nodes());
             SlowLog slow = new SlowLog(topology.regional(), run.topology().gatewayJar());
@@ -46,8 +45,6 @@ final class GatewayVsRedis {
     }
 
     private static void throughput(Run run, Topology topology, String[] tokens) {
-        URI gateway = topology.gateway(0);
-        int port = topology.regional().port();
         // The raw side of match: a sorted set as big as the fleet, read ten at a time.
         List<ScoredValue<String>> members = new ArrayList<>();
         for (int i = 0; i < run.nodes(); i++) {
