@@ -94,6 +94,10 @@ public class NodeRegistry {
      * regional call timeout, and stall every other caller for as long.
      */
     CompletionStage<List<Beat>> heartbeat(List<Heartbeat> beats) {
+        if (beats.size() <= SCRIPT_BATCH) {
+            // Every single heartbeat and most batches: one script, nothing to put together.
+            return heartbeatScript(beats);
+        }
         List<Beat> found = new ArrayList<>(beats.size());
         CompletionStage<List<Beat>> done = CompletableFuture.completedFuture(found);
         for (int from = 0; from < beats.size(); from += SCRIPT_BATCH) {

@@ -45,13 +45,7 @@ final class Cpu {
 
     /** Of a Redis server, as it reports itself (INFO cpu: used_cpu_sys + used_cpu_user). */
     static double redisMs(RedisServer redis) {
-        String info = redis.commands().info("cpu");
-        double seconds = 0;
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return seconds * 1000;
+        return (Double.parseDouble(RedisInfo.field(redis.commands(), "cpu", "used_cpu_sys"))
+                + Double.parseDouble(RedisInfo.field(redis.commands(), "cpu", "used_cpu_user"))) * 1000;
     }
 }

@@ -126,7 +126,7 @@ final class Failover {
                             timeline.record(intended, end, status == 200);
                         }
                     }));
-            Replication.pause(warmup.plus(BEFORE_KILL).toMillis());
+            Run.pause(warmup.plus(BEFORE_KILL).toMillis());
             AtomicLong breakerOpen = new AtomicLong();
             long kill = System.nanoTime();
             topology.regional().kill();
@@ -140,7 +140,7 @@ final class Failover {
                 if (!breaker.equals("closed") && !breaker.equals("unknown")) {
                     breakerOpen.set(System.nanoTime());
                 }
-                Replication.pause(10);
+                Run.pause(10);
             }
             Load result = load.join();
             FailoverFigures figures = FailoverFigures.of(timeline, kill, FailoverFigures.Settings.bench());

@@ -43,7 +43,7 @@ final class Jobs {
                 fleet.start();
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (fleet.registeredNodes() < NODES && System.nanoTime() < deadline) {
-                    Replication.pause(100);
+                    Run.pause(100);
                 }
                 run.say("jobs: %d of %d simulated nodes registered through %d replicas", fleet.registeredNodes(), NODES,
                         topology.gateways().size());
@@ -66,7 +66,7 @@ final class Jobs {
                         (submitEnd - start) / 1e9);
                 long drainDeadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
                 while (distinct.size() < accepted && System.nanoTime() < drainDeadline) {
-                    Replication.pause(50);
+                    Run.pause(50);
                 }
                 double seconds = (lastRunAt.get() - start) / 1e9;
                 double intake = accepted / ((submitEnd - start) / 1e9);

@@ -114,7 +114,7 @@ final class Replication {
             if (status != null && status.path("pendingEntities").asLong(-1) == 0 && status.path("outboxMessages").asLong(-1) == 0) {
                 return;
             }
-            pause(100);
+            Run.pause(100);
         }
         run.say("warning: the gateway still had changes to send after %d s", bound.toSeconds());
     }
@@ -133,17 +133,8 @@ final class Replication {
                 zeros = 0;
             }
             // the queue depth is sampled about once a second
-            pause(500);
+            Run.pause(500);
         }
         run.say("warning: the replicator had not drained after %d s", bound.toSeconds());
-    }
-
-    static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

@@ -13,6 +13,16 @@ import java.util.List;
 record Run(Topology.Settings topology, PrintStream out, Report report, Duration warmup, Duration duration,
            int connections, int nodes, int scaleNodes, List<Integer> rates, boolean sentinelDefault) {
 
+    /** A fixed wait between two looks at something a measurement polls. */
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     void say(String format, Object... args) {
         out.printf("[%tT] %s%n", System.currentTimeMillis(), String.format(format, args));
         out.flush();

@@ -161,7 +161,7 @@ final class Scale {
                 emptyAt = redisTime(redis);
                 break;
             }
-            sleep(20);
+            Run.pause(20);
         }
         double redisMs = Cpu.redisMs(topology.regional()) - redisCpu;
         double gatewayMs = Cpu.processMs(gatewayPid) - gatewayCpu;
@@ -180,25 +180,11 @@ final class Scale {
     private static void waitUntil(RedisCommands<String, String> redis, long redisMillis, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (redisTime(redis) < redisMillis && System.nanoTime() < deadline) {
-            sleep(20);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            Run.pause(20);
         }
     }
 
     static long usedMemory(RedisCommands<String, String> redis) {
-        for (String line : redis.info("memory").split("\r?\n")) {
-            if (line.startsWith("used_memory:")) {
-                return Long.parseLong(line.substring("used_memory:".length()).trim());
-            }
-        }
-        throw new IllegalStateException("no used_memory in INFO memory");
+        return Long.parseLong(RedisInfo.field(redis, "memory", "used_memory"));
     }
 }

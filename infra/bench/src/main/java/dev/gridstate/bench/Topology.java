@@ -135,34 +135,15 @@ final class Topology implements AutoCloseable {
         env.putAll(settings.gatewayEnv());
         for (int i = 0; i < settings.replicas(); i++) {
             String name = label + "-gateway-" + i;
-            // One at a time: two JVMs starting side by side on 2 cores miss their Redis timeouts.
-            gateways.add(keep(startGateway(settings, name, env)));
+            // One at a time: two JVMs starting side by side on 2 cores miss their Redis timeouts;
+            // one that exits while starting (its first Redis connection missed 500 ms) gets two more starts.
+            int port = Ports.freePort();
+            gateways.add(keep(JarProcess.startAndAwait(() -> JarProcess.start(settings.gatewayJar(), name, port, env,
+                    settings.gatewayJvmArgs(), settings.logs().resolve(name + ".log")), "/health", Duration.ofSeconds(90), 3)));
         }
         replicator.awaitAnswer("/health", Duration.ofSeconds(90));
         LOG.info("{}: {} gateway(s) on {}, regional {}, central {}", label, gateways.size(),
                 gateways.stream().map(JarProcess::uri).toList(), regional.uri(), central.uri());
-    }
-
-    /**
-     * Starts a gateway and waits for it; starts it again, twice at most, when it exits while
-     * starting. On a busy machine its first Redis connection can miss the 500 ms URI timeout,
-     * and micronaut-redis makes that fatal at startup (a known gap, written down in BENCHMARKS.md).
-     */
-    private static JarProcess startGateway(Settings settings, String name, Map<String, String> env) {
-        for (int attempt = 1; ; attempt++) {
-            JarProcess gateway = JarProcess.start(settings.gatewayJar(), name, Ports.freePort(), env,
-                    settings.gatewayJvmArgs(), settings.logs().resolve(name + (attempt == 1 ? "" : "-" + attempt) + ".log"));
-            try {
-                gateway.awaitAnswer("/health", Duration.ofSeconds(90));
-                return gateway;
-            } catch (IllegalStateException e) {
-                gateway.close();
-                if (gateway.isAlive() || attempt == 3) {
-                    throw e;
-                }
-                LOG.warn("{} exited while starting (attempt {} of 3), starting it again: {}", name, attempt, e.getMessage());
-            }
-        }
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

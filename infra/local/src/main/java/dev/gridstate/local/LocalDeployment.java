@@ -298,23 +298,10 @@ public final class LocalDeployment implements AutoCloseable {
             return;
         }
         // One at a time: JVMs starting side by side on a small machine starve each other past
-        // their connection timeouts. A gateway exits when its first Redis connection is not made
-        // within the URI's timeout; started on a busy machine, it gets two more starts, as a
-        // supervisor would give it.
-        for (int attempt = 1; ; attempt++) {
-            JarProcess started = start.get();
-            gateways.put(name, started);
-            running.push(started);
-            try {
-                started.awaitAnswer("/health", Duration.ofSeconds(90));
-                return;
-            } catch (IllegalStateException exited) {
-                if (started.isAlive() || attempt == 3) {
-                    throw exited;
-                }
-                LOG.warn("{} exited while starting ({}); starting it again", name, exited.getMessage());
-            }
-        }
+        // their connection timeouts; one that exits while starting gets two more starts.
+        JarProcess started = JarProcess.startAndAwait(start, "/health", Duration.ofSeconds(90), 3);
+        gateways.put(name, started);
+        running.push(started);
     }
 
     /** A Redis by name ({@code central} or a region). */

@@ -1,5 +1,8 @@
 package dev.gridstate.testkit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One of our services run as operators run it, {@code java -jar <jar>} configured by its
@@ -23,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * A JVM that exits leaves none behind (a shutdown hook kills what is still running).
  */
 public final class JarProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JarProcess.class);
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -64,6 +70,31 @@ public final class JarProcess implements AutoCloseable {
             return new JarProcess(name, builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " from " + jar, e);
+        }
+    }
+
+    /**
+     * Starts a process with {@code start} and waits until {@code GET path} answers 200; one that
+     * exits while starting is started again, {@code attempts} times in all, as a supervisor would
+     * restart it. (A gateway exits when its first Redis connection misses the URI's timeout,
+     * which a busy machine makes happen.) A process that is still running but never answered is
+     * not retried: it is closed and the failure thrown.
+     */
+    public static JarProcess startAndAwait(Supplier<JarProcess> start, String path, Duration timeout, int attempts) {
+        for (int attempt = 1; ; attempt++) {
+            JarProcess started = start.get();
+            try {
+                started.awaitAnswer(path, timeout);
+                return started;
+            } catch (IllegalStateException failed) {
+                boolean exited = !started.isAlive();
+                started.close();
+                if (!exited || attempt >= attempts) {
+                    throw failed;
+                }
+                LOG.warn("{} exited while starting (attempt {} of {}); starting it again: {}", started.name(), attempt,
+                        attempts, failed.getMessage());
+            }
         }
     }
 
