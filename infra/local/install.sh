@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the local topology and the tests run for real, when it is missing:
-# redis-server and rabbitmq-server, from Debian/Ubuntu packages (apt). Safe to run again.
+# Installs what the local topology and the tests run for real, when it is missing, from
+# Debian/Ubuntu packages (apt): redis-server and rabbitmq-server; Chromium, for the status page's
+# browser test; docker-compose and kubectl, which the deployment files' tests validate them with
+# (neither needs a Docker engine or a cluster for that). Safe to run again.
 # The project starts its own servers on free ports, so the packages' own services are not
 # started here (a container without an init system could not start them anyway).
 set -euo pipefail
@@ -11,6 +13,9 @@ rabbitmq_present() {
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 rabbitmq_present || missing+=(rabbitmq-server)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -30,7 +35,7 @@ fi
 echo "installing ${missing[*]} (apt)…" >&2
 run_as_root apt-get update -qq
 run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-command -v redis-server >/dev/null && rabbitmq_present || {
-  echo "error: apt-get finished but redis-server or rabbitmq-server is still missing" >&2
-  exit 1
-}
+for command in redis-server chromium kubectl; do
+  command -v "$command" >/dev/null || { echo "error: apt-get finished but $command is still missing" >&2; exit 1; }
+done
+rabbitmq_present || { echo "error: apt-get finished but rabbitmq-server is still missing" >&2; exit 1; }
