@@ -6,14 +6,21 @@ import dev.gridstate.gateway.Refusals;
 import dev.gridstate.gateway.TestGateway;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.ReplicatedState;
+import dev.gridstate.testkit.Ports;
 import dev.gridstate.testkit.RabbitBroker;
 import dev.gridstate.testkit.RedisServer;
 import dev.gridstate.testkit.TcpProxy;
+import dev.gridstate.testkit.toxiproxy.ToxiproxyServer;
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +41,7 @@ class ReplicationIT {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationIT.class);
     private static final List<String> REGIONS = List.of("eu-west", "us-east");
     private static final Duration CONVERGE = Duration.ofSeconds(30);
+    private static final long CENTRAL_LATENCY_MS = 50;
 
     private final String exchange = RabbitBroker.shared().uniqueName("repl-x");
     private final String queueBase = RabbitBroker.shared().uniqueName("repl-q");
@@ -103,7 +111,12 @@ class ReplicationIT {
         workloads.values().forEach(w -> w.register(60));
         workloads.values().forEach(w -> w.steps(80));
 
-        ReplicatorProcess first = replicator("replication.batch-max-messages=2");
+        // The first replicator reaches central through a slow link, so the backlog takes it seconds,
+        // not the fraction of a second it takes on loopback, and the kill surely lands in the middle.
+        ToxiproxyServer toxiproxy = ToxiproxyServer.start(0);
+        closing.add(toxiproxy);
+        String slowCentral = slowLinkTo(toxiproxy, central, CENTRAL_LATENCY_MS);
+        ReplicatorProcess first = replicator(slowCentral, "replication.batch-max-messages=2");
         await("the replicator in the middle of the backlog").atMost(CONVERGE).pollInterval(Duration.ofMillis(20))
                 .until(() -> {
                     JsonNode eu = first.region("eu-west");
@@ -311,10 +324,26 @@ class ReplicationIT {
         }
     }
 
-    private ReplicatorProcess replicator(String... extra) {
-        ReplicatorProcess replicator = ReplicatorProcess.start(central, exchange, queueBase + ".", REGIONS, extra);
+    private ReplicatorProcess replicator() {
+        return replicator(central.uri());
+    }
+
+    private ReplicatorProcess replicator(String centralUri, String... extra) {
+        ReplicatorProcess replicator = ReplicatorProcess.start(centralUri, exchange, queueBase + ".", REGIONS, extra);
         closing.add(replicator);
         return replicator;
+    }
+
+    /** A Toxiproxy proxy to {@code server} that delays every answer by {@code latencyMs}; its Redis URI. */
+    private static String slowLinkTo(ToxiproxyServer toxiproxy, RedisServer server, long latencyMs) {
+        try {
+            Proxy proxy = new ToxiproxyClient("127.0.0.1", toxiproxy.port())
+                    .createProxy("central", "127.0.0.1:" + Ports.freePort(), "127.0.0.1:" + server.port());
+            proxy.toxics().latency("slow", ToxicDirection.DOWNSTREAM, latencyMs);
+            return "redis://" + proxy.getListen();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Map<String, Workload> workloads() {

@@ -32,8 +32,14 @@ public final class ReplicatorProcess implements AutoCloseable {
     /** {@code extraProperties}: {@code name=value} replicator settings, e.g. {@code replication.batch-max-messages=2}. */
     public static ReplicatorProcess start(RedisServer central, String exchange, String queuePrefix, List<String> regions,
                                           String... extraProperties) {
+        return start(central.uri(), exchange, queuePrefix, regions, extraProperties);
+    }
+
+    /** As {@link #start(RedisServer, String, String, List, String...)}, with central at {@code centralUri} (a proxy, say). */
+    public static ReplicatorProcess start(String centralUri, String exchange, String queuePrefix, List<String> regions,
+                                          String... extraProperties) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "REDIS_SERVERS_CENTRAL_URI", central.uri(),
+                "REDIS_SERVERS_CENTRAL_URI", centralUri,
                 "RABBITMQ_URI", RabbitBroker.shared().uri(),
                 "REPLICATION_REGIONS", String.join(",", regions),
                 "REPLICATION_EXCHANGE", exchange,
