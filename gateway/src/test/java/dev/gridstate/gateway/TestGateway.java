@@ -54,6 +54,9 @@ public final class TestGateway implements AutoCloseable {
         // to central would see it behind. Tests of the breakers and failover set their own.
         props.put("gateway.store.regional-slow-call", "100ms");
         props.put("gateway.store.regional-timeout", "1s");
+        // A closing gateway drains its running job attempts (GracefulShutdownIT); a test that
+        // closes one mid-work should not wait the production grace period for them.
+        props.put("micronaut.lifecycle.graceful-shutdown.grace-period", "5s");
         props.putAll(extra);
         return new TestGateway(ApplicationContext.run(EmbeddedServer.class, props));
     }

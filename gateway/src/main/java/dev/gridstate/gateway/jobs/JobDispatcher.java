@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -26,7 +27,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -48,11 +51,17 @@ import java.util.concurrent.TimeUnit;
  * the next holder adopts attempts that are still running. A job record lost with its Redis is
  * put back from what the holder knows.
  *
+ * <p>A graceful shutdown (SIGTERM) drains: the consumers are cancelled, so the broker sends
+ * this replica nothing more, jobs still waiting for a node go back to their queues at once for
+ * the other replicas, and attempts running on nodes are seen through to their results, for as
+ * long as the shutdown's grace period lasts; what is still held then goes back with the
+ * connection, and the next holder adopts the attempts still running.
+ *
  * <p>One thread owns all of this; Redis calls are asynchronous and come back to it.
  */
 @Context
 @Requires(property = "gateway.jobs.enabled", notEquals = "false")
-class JobDispatcher {
+public class JobDispatcher implements GracefulShutdownCapable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
     private static final long WAIT_RETRY_MS = 200;
@@ -100,6 +109,7 @@ class JobDispatcher {
     private final List<Held> held = new ArrayList<>();
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Map<String, Channel> consuming = new HashMap<>();
+    private final Map<String, String> consumerTags = new HashMap<>();
     private final Counter assigned;
     private final Counter succeeded;
     private final Counter returned;
@@ -110,6 +120,8 @@ class JobDispatcher {
     private long lastErrorLog;
     private int calls;
     private volatile boolean running;
+    private volatile boolean draining;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     JobDispatcher(JobSettings settings, JobStore store, Durability durability, Keys keys,
                   JobSignals signals, MeterRegistry metrics, @Value("${rabbitmq.uri}") String uri) {
@@ -143,8 +155,14 @@ class JobDispatcher {
     }
 
     /** Deliveries held now (for tests and status). */
-    int held() {
+    public int held() {
         return held.size();
+    }
+
+    /** Whether the dispatcher's connection to the broker is open. */
+    public boolean connected() {
+        Connection c = connection;
+        return c != null && c.isOpen();
     }
 
     /**
@@ -161,8 +179,23 @@ class JobDispatcher {
         });
     }
 
+    @Override
+    public CompletionStage<?> shutdownGracefully() {
+        post(this::drain);
+        if (loop.isShutdown()) {
+            drained.complete(null);
+        }
+        return drained;
+    }
+
+    @Override
+    public OptionalLong reportActiveTasks() {
+        return OptionalLong.of(held.size());
+    }
+
     @PreDestroy
     void stop() {
+        drained.complete(null);
         running = false;
         try {
             loop.submit(this::disconnect).get(5, TimeUnit.SECONDS);
@@ -201,7 +234,11 @@ class JobDispatcher {
                 refreshModels();
                 reconcile();
             }
-            dispatchWaiting(now);
+            if (draining) {
+                drain();
+            } else {
+                dispatchWaiting(now);
+            }
             for (Held h : List.copyOf(held)) {
                 if (h.phase != Phase.ASSIGNED || h.busy || calls >= MAX_CALLS) {
                     continue;
@@ -214,6 +251,33 @@ class JobDispatcher {
             }
         } catch (RuntimeException e) {
             logError("jobs: dispatch tick failed", e);
+        }
+    }
+
+    /**
+     * One step of a graceful shutdown, on the dispatch thread: stop consuming (once), return the
+     * jobs no node has yet, and complete {@link #drained} once nothing is held.
+     */
+    private void drain() {
+        if (!draining) {
+            draining = true;
+            for (Map.Entry<String, Channel> c : consuming.entrySet()) {
+                try {
+                    c.getValue().basicCancel(consumerTags.get(c.getKey()));
+                } catch (Exception e) {
+                    logError("jobs: cannot cancel the consumer of model " + c.getKey() + " (its deliveries are returned)", e);
+                }
+            }
+            LOG.info("jobs: shutting down: stopped consuming; {} job(s) held, {} of them running on nodes", held.size(),
+                    held.stream().filter(h -> h.phase == Phase.ASSIGNED).count());
+        }
+        for (Held h : List.copyOf(held)) {
+            if (h.phase == Phase.WAITING && !h.busy) {
+                finish(h, false);
+            }
+        }
+        if (held.isEmpty() || connection == null) {
+            drained.complete(null);
         }
     }
 
@@ -255,7 +319,7 @@ class JobDispatcher {
                 post(() -> channelLost(model, channel, cause.getMessage()));
             }
         });
-        channel.basicConsume(topology.queue(model), false, new DefaultConsumer(channel) {
+        String tag = channel.basicConsume(topology.queue(model), false, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                 post(() -> accept(channel, envelope.getDeliveryTag(), props, body));
@@ -268,6 +332,7 @@ class JobDispatcher {
             }
         });
         consuming.put(model, channel);
+        consumerTags.put(model, tag);
     }
 
     /**
@@ -321,7 +386,7 @@ class JobDispatcher {
         track(store.models(), models -> {
             wanted.addAll(models);
             for (String model : wanted) {
-                if (!consuming.containsKey(model) && connection != null) {
+                if (!consuming.containsKey(model) && connection != null && !draining) {
                     try {
                         consume(model);
                     } catch (Exception e) {
@@ -334,6 +399,11 @@ class JobDispatcher {
 
     private void accept(Channel channel, long tag, AMQP.BasicProperties props, byte[] body) {
         if (!channel.isOpen() || !running) {
+            return;
+        }
+        if (draining) {
+            // sent before the broker saw the cancel: another replica takes it
+            settle(channel, tag, false, true);
             return;
         }
         JobMessage job = JobMessage.from(props, body);

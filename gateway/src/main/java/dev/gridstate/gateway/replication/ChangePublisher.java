@@ -123,7 +123,8 @@ public class ChangePublisher {
         disconnect();
     }
 
-    boolean connected() {
+    /** Whether the change log's connection to the broker is up. */
+    public boolean connected() {
         return connected;
     }
 

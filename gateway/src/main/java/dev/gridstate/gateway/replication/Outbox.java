@@ -79,7 +79,8 @@ public class Outbox {
         queue.drainTo(into, max);
     }
 
-    int size() {
+    /** Messages waiting for the broker. */
+    public int size() {
         return queue.size();
     }
 
