@@ -121,6 +121,9 @@ public class JobDispatcher implements GracefulShutdownCapable {
     private int calls;
     private volatile boolean running;
     private volatile boolean draining;
+    /** {@link #held} by phase, counted by the dispatch thread at the end of each tick for the gauges. */
+    private volatile int heldWaiting;
+    private volatile int heldAssigned;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     JobDispatcher(JobSettings settings, JobStore store, Durability durability, Keys keys,
@@ -138,7 +141,10 @@ public class JobDispatcher implements GracefulShutdownCapable {
         this.succeeded = Counter.builder("gateway.jobs.acked").description("jobs whose message was acknowledged: finished").register(metrics);
         this.returned = Counter.builder("gateway.jobs.returned").description("deliveries returned to the queue for another attempt").register(metrics);
         this.dead = Counter.builder("gateway.jobs.dead").description("jobs dead-lettered").register(metrics);
-        Gauge.builder("gateway.jobs.held", held, List::size).description("deliveries this replica holds").register(metrics);
+        Gauge.builder("gateway.jobs.held", () -> heldWaiting).tag("phase", "waiting")
+                .description("deliveries this replica holds, by whether a node has them yet").register(metrics);
+        Gauge.builder("gateway.jobs.held", () -> heldAssigned).tag("phase", "assigned")
+                .description("deliveries this replica holds, by whether a node has them yet").register(metrics);
     }
 
     @PostConstruct
@@ -251,6 +257,10 @@ public class JobDispatcher implements GracefulShutdownCapable {
             }
         } catch (RuntimeException e) {
             logError("jobs: dispatch tick failed", e);
+        } finally {
+            int assignedNow = (int) held.stream().filter(h -> h.phase == Phase.ASSIGNED).count();
+            heldAssigned = assignedNow;
+            heldWaiting = held.size() - assignedNow;
         }
     }
 

@@ -2,10 +2,7 @@ package dev.gridstate.gateway.replication;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gridstate.gateway.api.ApiException;
-import dev.gridstate.gateway.store.CentralRedis;
 import dev.gridstate.state.Keys;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -14,13 +11,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import jakarta.inject.Named;
 
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /v1/admin/replication}: how far central trails this region, and a resync on demand.
@@ -28,28 +21,23 @@ import java.util.concurrent.TimeUnit;
 @Controller("/v1/admin/replication")
 class ReplicationController {
 
-    private static final long CENTRAL_READ_MS = 1_000;
-
     private final ReplicationSettings settings;
     private final ChangeTracker tracker;
     private final Outbox outbox;
     private final ChangePublisher publisher;
     private final Resync resync;
     private final Keys keys;
-    private final RedisAsyncCommands<String, String> regional;
-    private final CentralRedis central;
+    private final CentralLag lag;
 
     ReplicationController(ReplicationSettings settings, ChangeTracker tracker, Outbox outbox, ChangePublisher publisher,
-                          Resync resync, Keys keys, @Named("regional") StatefulRedisConnection<String, String> regional,
-                          CentralRedis central) {
+                          Resync resync, Keys keys, CentralLag lag) {
         this.settings = settings;
         this.tracker = tracker;
         this.outbox = outbox;
         this.publisher = publisher;
         this.resync = resync;
         this.keys = keys;
-        this.regional = regional.async();
-        this.central = central;
+        this.lag = lag;
     }
 
     /**
@@ -66,24 +54,11 @@ class ReplicationController {
 
     @Get
     CompletionStage<Status> status() {
-        CompletableFuture<String> regionClock = regional.get(keys.clock()).toCompletableFuture()
-                .completeOnTimeout(null, CENTRAL_READ_MS, TimeUnit.MILLISECONDS).exceptionally(e -> null);
-        CompletableFuture<Map<String, String>> applied;
-        try {
-            applied = central.async().hgetall(keys.applied()).toCompletableFuture();
-        } catch (RuntimeException unreachable) {
-            applied = CompletableFuture.failedFuture(unreachable);
-        }
-        applied = applied.completeOnTimeout(null, CENTRAL_READ_MS, TimeUnit.MILLISECONDS).exceptionally(e -> null);
-        return regionClock.thenCombine(applied, (clock, onCentral) -> {
-            String centralVersion = onCentral == null ? null : onCentral.get("version");
-            Long appliedAt = onCentral == null || onCentral.get("at") == null ? null : Long.valueOf(onCentral.get("at"));
-            Long behind = clock == null || centralVersion == null ? null
-                    : Math.max(0, (Long.parseLong(clock) - Long.parseLong(centralVersion)) / 1000);
+        return lag.read().thenApply(r -> {
             long confirmed = publisher.lastConfirmedAt();
             return new Status(keys.region(), settings.enabled(), publisher.connected(), tracker.pending(), outbox.size(),
-                    outbox.dropped(), confirmed == 0 ? null : confirmed, clock, centralVersion, appliedAt, behind,
-                    resync.last());
+                    outbox.dropped(), confirmed == 0 ? null : confirmed, r.regionVersion(), r.centralVersion(),
+                    r.centralAppliedAt(), r.behindMs(), resync.last());
         });
     }
 

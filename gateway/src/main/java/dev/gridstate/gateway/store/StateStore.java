@@ -10,12 +10,14 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +77,11 @@ public class StateStore {
     private final Map<String, LuaScript> marking = new ConcurrentHashMap<>();
     private final Counter fromRegional;
     private final Counter fromCentral;
+    /** Script call latency, by the Redis it went to and its outcome: [source][outcome]. */
+    private final Timer[][] latency = new Timer[Source.values().length][Outcome.values().length];
+
+    /** How one call to one Redis ended, as the latency metric tags it. */
+    private enum Outcome { OK, ERROR, TIMEOUT }
 
     StateStore(@Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
                StoreBreakers breakers, Failover failover, MeterRegistry metrics) {
@@ -84,6 +91,15 @@ public class StateStore {
         this.failover = failover;
         this.fromRegional = answers(metrics, Source.REGIONAL);
         this.fromCentral = answers(metrics, Source.CENTRAL);
+        for (Source source : Source.values()) {
+            for (Outcome outcome : Outcome.values()) {
+                latency[source.ordinal()][outcome.ordinal()] = Timer.builder("gateway.redis.calls")
+                        .description("state script calls to one Redis, from sent to answered or timed out")
+                        .tag("target", source.wire()).tag("outcome", outcome.name().toLowerCase())
+                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+                        .maximumExpectedValue(Duration.ofSeconds(2)).register(metrics);
+            }
+        }
     }
 
     private static Counter answers(MeterRegistry metrics, Source source) {
@@ -220,6 +236,8 @@ public class StateStore {
                     // A Redis that lost the region answered: it is up, so no failure for its breaker.
                     boolean failed = cause != null && unavailable(cause) && !Failover.lostRegion(cause);
                     breakers.record(source, keys.length, start, failed ? cause : null);
+                    Outcome outcome = cause == null ? Outcome.OK : cause instanceof TimeoutException ? Outcome.TIMEOUT : Outcome.ERROR;
+                    latency[source.ordinal()][outcome.ordinal()].record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 });
     }
 
