@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +21,10 @@ record Repo(Path root) {
             "replication/README.md", "gateway/src/main/resources/application.yml",
             "replication/src/main/resources/application.yml", "pom.xml", "gateway/pom.xml", "replication/pom.xml");
 
+    /** The project version: the root pom's own, not its parent's. */
+    private static final Pattern VERSION =
+            Pattern.compile("<artifactId>gridstate-parent</artifactId>\\s*<version>([^<]+)</version>");
+
     static Repo checkedOut() {
         String root = System.getProperty("deploy.root");
         if (root == null || root.isBlank()) {
@@ -26,6 +32,15 @@ record Repo(Path root) {
                     + "through Maven: ./mvnw -pl infra/deploy verify");
         }
         return new Repo(Path.of(root).toAbsolutePath().normalize());
+    }
+
+    /** The version the images profile tags the images with. */
+    String projectVersion() {
+        Matcher version = VERSION.matcher(read("pom.xml"));
+        if (!version.find()) {
+            throw new AssertionError("the root pom.xml has no version after <artifactId>gridstate-parent</artifactId>");
+        }
+        return version.group(1);
     }
 
     Path path(String relative) {
