@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
 /**
  * One of the two programs the deployment files run, as its own files describe it: the image the
  * root pom's images profile builds (gridstate/ + the module's finalName), the settings it reads
- * (environment form), the port it serves HTTP on, and the settings it cannot do without in a
- * container.
+ * (environment form), the port it serves HTTP on, the settings it cannot do without in a
+ * container, and where its settings are written down (for messages).
  */
-record Program(String name, String image, Set<String> variables, int httpPort, List<String> essentials) {
+record Program(String name, String image, Set<String> variables, int httpPort, List<String> essentials,
+               String documentedIn) {
 
     /**
      * The gateway's defaults name 127.0.0.1 for every Redis and the broker, which in a container
@@ -60,14 +61,9 @@ record Program(String name, String image, Set<String> variables, int httpPort, L
         return variables.contains(variable);
     }
 
-    /** Where its settings are written down, for messages. */
-    String documentedIn() {
-        return name.equals("the gateway") ? "gateway/src/main/resources/application.yml and README.md's settings tables"
-                : "replication/src/main/resources/application.yml and replication/README.md's settings table";
-    }
-
     private static Program of(Repo repo, String name, String module, String readme, List<String> essentials) {
-        String yaml = repo.read(module + "/src/main/resources/application.yml");
+        String yamlFile = module + "/src/main/resources/application.yml";
+        String yaml = repo.read(yamlFile);
         Set<String> properties = new LinkedHashSet<>(SettingsDocs.yamlProperties(yaml));
         properties.addAll(SettingsDocs.readmeProperties(repo.read(readme)));
         Set<String> variables = new LinkedHashSet<>();
@@ -78,8 +74,9 @@ record Program(String name, String image, Set<String> variables, int httpPort, L
         }
         String port = Tree.string(Tree.parse(yaml), "micronaut", "server", "port");
         if (port == null) {
-            throw new AssertionError(module + "/src/main/resources/application.yml sets no micronaut.server.port");
+            throw new AssertionError(yamlFile + " sets no micronaut.server.port");
         }
-        return new Program(name, "gridstate/" + finalName.group(1), variables, Integer.parseInt(port), essentials);
+        return new Program(name, "gridstate/" + finalName.group(1), variables, Integer.parseInt(port), essentials,
+                yamlFile + " and the settings tables of " + readme);
     }
 }
