@@ -30,11 +30,11 @@ record Program(String name, String image, Set<String> variables, int httpPort, L
     private static final Pattern FINAL_NAME = Pattern.compile("<finalName>\\s*([^<\\s]+)\\s*</finalName>");
 
     static Program gateway(Repo repo) {
-        return of(repo, "the gateway", "gateway", "README.md", GATEWAY_ESSENTIALS);
+        return of(repo, "the gateway", "gateway", "# Gateway", GATEWAY_ESSENTIALS);
     }
 
     static Program replicator(Repo repo) {
-        return of(repo, "the replicator", "replication", "replication/README.md", REPLICATOR_ESSENTIALS);
+        return of(repo, "the replicator", "replication", "# Replicator", REPLICATOR_ESSENTIALS);
     }
 
     static List<Program> all(Repo repo) {
@@ -61,11 +61,14 @@ record Program(String name, String image, Set<String> variables, int httpPort, L
         return variables.contains(variable);
     }
 
-    private static Program of(Repo repo, String name, String module, String readme, List<String> essentials) {
+    /** The settings reference: one part per program, each opened by a {@code # <Program>} heading. */
+    static final String REFERENCE = "docs/configuration.md";
+
+    private static Program of(Repo repo, String name, String module, String part, List<String> essentials) {
         String yamlFile = module + "/src/main/resources/application.yml";
         String yaml = repo.read(yamlFile);
         Set<String> properties = new LinkedHashSet<>(SettingsDocs.yamlProperties(yaml));
-        properties.addAll(SettingsDocs.readmeProperties(repo.read(readme)));
+        properties.addAll(SettingsDocs.readmeProperties(SettingsDocs.part(repo.read(REFERENCE), part)));
         Set<String> variables = new LinkedHashSet<>();
         properties.forEach(p -> variables.add(SettingsDocs.variable(p)));
         Matcher finalName = FINAL_NAME.matcher(repo.read(module + "/pom.xml"));
@@ -77,6 +80,6 @@ record Program(String name, String image, Set<String> variables, int httpPort, L
             throw new AssertionError(yamlFile + " sets no micronaut.server.port");
         }
         return new Program(name, "gridstate/" + finalName.group(1), variables, Integer.parseInt(port), essentials,
-                yamlFile + " and the settings tables of " + readme);
+                yamlFile + " and the part '" + part + "' of " + REFERENCE);
     }
 }

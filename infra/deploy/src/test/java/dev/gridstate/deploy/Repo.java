@@ -18,7 +18,7 @@ record Repo(Path root) {
 
     /** Everything a check reads: the deployment files, and the programs' settings and versions. */
     private static final List<String> PARTS = List.of("infra/compose", "infra/k8s", "infra/redis", "README.md",
-            "replication/README.md", "gateway/src/main/resources/application.yml",
+            "docs/configuration.md", "gateway/src/main/resources/application.yml",
             "replication/src/main/resources/application.yml", "pom.xml", "gateway/pom.xml", "replication/pom.xml");
 
     /** The project version: the root pom's own, not its parent's. */

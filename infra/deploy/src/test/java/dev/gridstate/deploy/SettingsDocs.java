@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * Where a program's settings are written down: the keys of its application.yml, and the settings
- * tables of its README, which also list settings that have no default and so no key (the secrets,
+ * tables of its part of docs/configuration.md, which also list settings that have no default and so no key (the secrets,
  * {@code replication.regions}). A deployment file that sets anything else sets a typo, or a
  * setting nobody documented: either way its value is not what the program runs with.
  */
@@ -70,6 +70,23 @@ final class SettingsDocs {
             }
         }
         return properties;
+    }
+
+    /**
+     * The lines of {@code markdown} from the level-1 heading {@code heading} to the next level-1
+     * heading; fails when there is no such heading, so a renamed part cannot empty the check.
+     */
+    static String part(String markdown, String heading) {
+        List<String> lines = markdown.lines().toList();
+        int start = lines.indexOf(heading);
+        if (start < 0) {
+            throw new AssertionError("the settings reference has no part '" + heading + "'");
+        }
+        int end = start + 1;
+        while (end < lines.size() && !lines.get(end).startsWith("# ")) {
+            end++;
+        }
+        return String.join("\n", lines.subList(start, end));
     }
 
     /** A property's environment form, as Micronaut maps it back: {@code gateway.store.open-for} → {@code GATEWAY_STORE_OPEN_FOR}. */
