@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /** The command line of {@link FleetMain}, parsed by hand (no CLI library). */
 record FleetArgs(Map<String, List<URI>> gateways, int nodesPerRegion, long seed, int threads,
-                 Optional<Duration> churnPeriod, Optional<Duration> duration, boolean help) {
+                 Optional<Duration> churnPeriod, Optional<Duration> duration, boolean jobs, boolean help) {
 
     static final String USAGE = """
             usage: FleetMain --gateway REGION=URL[,URL...] [--gateway ...] [options]
@@ -21,6 +21,7 @@ record FleetArgs(Map<String, List<URI>> gateways, int nodesPerRegion, long seed,
               --threads T                    scheduler threads shared by all agents (default %d)
               --churn-period D               how often some nodes flip idle/busy, e.g. 10s (default %ds)
               --duration D                   stop after D, e.g. 90s or 5m (default: run until Ctrl-C)
+              --jobs                         the nodes take jobs: a 20-200 ms pretend inference echoing the payload
               --help                         print this and exit
             """.formatted(SimulatedFleetBuilder.DEFAULT_NODES_PER_REGION, SimulatedFleetBuilder.DEFAULT_SEED,
             SimulatedFleetBuilder.DEFAULT_SCHEDULER_THREADS, SimulatedFleetBuilder.DEFAULT_CHURN_PERIOD.toSeconds());
@@ -39,10 +40,15 @@ record FleetArgs(Map<String, List<URI>> gateways, int nodesPerRegion, long seed,
         int threads = SimulatedFleetBuilder.DEFAULT_SCHEDULER_THREADS;
         Optional<Duration> churn = Optional.empty();
         Optional<Duration> duration = Optional.empty();
+        boolean jobs = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
-                return new FleetArgs(gateways, nodes, seed, threads, churn, duration, true);
+                return new FleetArgs(gateways, nodes, seed, threads, churn, duration, jobs, true);
+            }
+            if (flag.equals("--jobs")) {
+                jobs = true;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("missing value after " + flag);
@@ -61,7 +67,7 @@ record FleetArgs(Map<String, List<URI>> gateways, int nodesPerRegion, long seed,
         if (gateways.isEmpty()) {
             throw new UsageException("at least one --gateway REGION=URL is required");
         }
-        return new FleetArgs(gateways, nodes, seed, threads, churn, duration, false);
+        return new FleetArgs(gateways, nodes, seed, threads, churn, duration, jobs, false);
     }
 
     private static void addGateway(Map<String, List<URI>> gateways, String value) {

@@ -45,6 +45,9 @@ public final class FleetMain {
                 .schedulerThreads(options.threads());
         options.gateways().forEach(builder::region);
         options.churnPeriod().ifPresent(builder::churnPeriod);
+        if (options.jobs()) {
+            builder.jobs(EchoWork::run);
+        }
         SimulatedFleet fleet = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

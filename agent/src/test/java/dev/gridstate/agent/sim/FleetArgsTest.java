@@ -16,7 +16,7 @@ class FleetArgsTest {
     void shouldReadRegionsWithOneOrMoreGatewayUrlsAndTheOptions() {
         FleetArgs args = FleetArgs.parse("--gateway", "eu-west=http://127.0.0.1:8081,http://127.0.0.1:8082",
                 "--gateway", "us-east=http://127.0.0.1:9081", "--nodes", "300", "--seed", "9", "--threads", "4",
-                "--churn-period", "500ms", "--duration", "2m");
+                "--churn-period", "500ms", "--jobs", "--duration", "2m");
 
         assertThat(args.gateways()).containsOnlyKeys("eu-west", "us-east");
         assertThat(args.gateways().get("eu-west"))
@@ -26,6 +26,7 @@ class FleetArgsTest {
         assertThat(args.threads()).isEqualTo(4);
         assertThat(args.churnPeriod()).contains(Duration.ofMillis(500));
         assertThat(args.duration()).contains(Duration.ofMinutes(2));
+        assertThat(args.jobs()).isTrue();
         assertThat(args.help()).isFalse();
     }
 
@@ -35,6 +36,7 @@ class FleetArgsTest {
 
         assertThat(args.nodesPerRegion()).isEqualTo(SimulatedFleetBuilder.DEFAULT_NODES_PER_REGION);
         assertThat(args.duration()).isEqualTo(Optional.empty());
+        assertThat(args.jobs()).as("nodes take no jobs unless asked").isFalse();
         assertThat(args.gateways().get("eu-west")).isEqualTo(List.of(URI.create("http://127.0.0.1:8081")));
     }
 

@@ -1,9 +1,6 @@
 package dev.gridstate.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gridstate.agent.Assignment;
+import dev.gridstate.agent.sim.EchoWork;
 import dev.gridstate.testkit.Deployment;
 import dev.gridstate.testkit.RabbitBroker;
 import picocli.CommandLine;
@@ -18,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -110,7 +106,7 @@ public final class LocalTopology implements Runnable {
         requireFree(controlPort, "--control-port");
         local = LocalDeployment.start(new LocalDeployment.Options().port(port).replicas(replicas).nodes(nodes)
                 .gatewayJar(gatewayJar).replicatorJar(replicatorJar).replicatorPort(replicatorPort)
-                .toxiproxyPort(toxiproxyPort).controlPort(controlPort).workDir(workDir).work(LocalTopology::work));
+                .toxiproxyPort(toxiproxyPort).controlPort(controlPort).workDir(workDir).work(EchoWork::run));
         Deployment deployment = local.deployment();
         Path described = workDir.resolve("deployment.json");
         deployment.write(described);
@@ -138,14 +134,6 @@ public final class LocalTopology implements Runnable {
                 broker[2], broker[3], RabbitBroker.shared().uri().replaceAll("//[^@]*@", "//"), deployment.toxiproxy(),
                 nodes, deployment.adminToken(), first, first, first, local.fleet().nodeIds().get(0),
                 deployment.adminToken(), first, first, described);
-    }
-
-    /** What the simulated nodes do with a job: a short pretend inference that echoes the payload. */
-    private static JsonNode work(Assignment job) throws InterruptedException {
-        Thread.sleep(20 + ThreadLocalRandom.current().nextInt(180));
-        ObjectNode output = JsonNodeFactory.instance.objectNode().put("node", job.nodeId()).put("model", job.model());
-        output.set("echo", job.payload());
-        return output;
     }
 
     /** Stops the deployment, once. */
