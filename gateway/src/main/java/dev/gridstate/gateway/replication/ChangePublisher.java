@@ -123,11 +123,11 @@ public class ChangePublisher {
         disconnect();
     }
 
-    boolean connected() {
+    public boolean connected() {
         return connected;
     }
 
-    long lastConfirmedAt() {
+    public long lastConfirmedAt() {
         return lastConfirmedAt.get();
     }
 

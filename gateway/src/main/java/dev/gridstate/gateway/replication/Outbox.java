@@ -79,11 +79,11 @@ public class Outbox {
         queue.drainTo(into, max);
     }
 
-    int size() {
+    public int size() {
         return queue.size();
     }
 
-    long dropped() {
+    public long dropped() {
         return droppedTotal.get();
     }
 
