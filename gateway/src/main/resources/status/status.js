@@ -202,7 +202,7 @@ function renderFlags(f) {
     el('td', {class: 'reason'}, flag.reason || '', flag.notice ? el('div', {class: 'note'}, `notice: ${flag.notice}`) : null),
     el('td', {title: flag.setAt ? new Date(flag.setAt).toLocaleString() : ''}, ago(flag.setAt)),
     el('td', {}, until(flag.until))));
-  fill($('flag-rows'), rows, 5, f.total === undefined ? 'listing flags…' : 'no flag set');
+  fill($('flag-rows'), rows, 5, f.total !== undefined ? 'no flag set' : f.error ? 'not listed yet' : 'listing flags…');
   const shown = (f.recent || []).length;
   $('flags-note').textContent = f.scannedAt
     ? `Listed ${ago(f.scannedAt)}${f.total > shown ? `; the newest ${shown} of ${number(f.total)} shown` : ''}.` : '';
@@ -219,7 +219,7 @@ function renderDeadJobs(d) {
     el('td', {class: 'num'}, `${number(job.attempt)} / ${number(job.maxAttempts)}`),
     el('td', {class: 'reason'}, job.reason || ''),
     el('td', {title: job.diedAt ? new Date(job.diedAt).toLocaleString() : ''}, ago(job.diedAt))));
-  fill($('dead-rows'), rows, 5, 'no dead job');
+  fill($('dead-rows'), rows, 5, d.recent === undefined ? 'not read' : 'no dead job');
   showError('dead-jobs', d.error);
 }
 

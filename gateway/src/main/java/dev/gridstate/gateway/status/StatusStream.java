@@ -48,7 +48,9 @@ class StatusStream {
     void start() {
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("status-snapshots").daemon().factory());
         long every = settings.interval().toMillis();
-        ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        // At a fixed rate: a snapshot that waits part-timeout on a hung Redis must not stretch the
+        // interval, or a breaker's one-second OPEN spells between probes could fall between two.
+        ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
