@@ -108,6 +108,7 @@ const FLAG_TONE = {pause: 'warn', cooldown: 'warn', maintenance: 'warn', freeze:
 function render(s) {
   state.intervalMs = s.intervalMs || state.intervalMs;
   $('region').textContent = s.region;
+  $('region').hidden = false;
   document.title = `Gateway status · ${s.region}`;
   renderStore(s.store);
   renderBroker(s.broker);
