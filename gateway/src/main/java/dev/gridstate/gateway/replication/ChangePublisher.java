@@ -128,7 +128,7 @@ public class ChangePublisher {
         return connected;
     }
 
-    long lastConfirmedAt() {
+    public long lastConfirmedAt() {
         return lastConfirmedAt.get();
     }
 

@@ -84,7 +84,7 @@ public class Outbox {
         return queue.size();
     }
 
-    long dropped() {
+    public long dropped() {
         return droppedTotal.get();
     }
 

@@ -89,7 +89,7 @@ public class Resync {
         }
     }
 
-    Result last() {
+    public Result last() {
         return last;
     }
 
