@@ -43,6 +43,14 @@ class StatusCollector {
         this.deadJobs = deadJobs;
     }
 
+    /**
+     * Only the census's share of a snapshot, when nobody watches: the node counts by state stay
+     * current for the metrics ({@link NodeMetrics}). Blocks for half of {@code part-timeout} at most.
+     */
+    void countNodes() {
+        census.advance(settings.perSnapshot(settings.censusRate()), System.nanoTime() + settings.partTimeout().toNanos() / 2);
+    }
+
     /** Blocks for {@code part-timeout} at most. */
     StatusSnapshot collect() {
         Duration timeout = settings.partTimeout();

@@ -9,7 +9,7 @@ import java.time.Duration;
 /**
  * The status page's snapshot ({@code /v1/admin/status}, its stream and {@code /status}). Checked at
  * start-up: a bad value stops the gateway with a message naming it. Snapshots are taken only while
- * someone watches, so the Redis costs below are paid only then.
+ * someone watches; the node census alone runs always, for the node metrics ({@link NodeMetrics}).
  *
  * @param interval       how often a snapshot is taken while someone watches the stream
  * @param partTimeout    how long one part of a snapshot (a PING, a count) may take before it is

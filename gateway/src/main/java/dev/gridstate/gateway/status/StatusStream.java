@@ -1,9 +1,9 @@
 package dev.gridstate.gateway.status;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.http.sse.Event;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One snapshot every {@code interval} for all the status streams of this process, taken on one
  * thread and only while someone watches: viewers share it, so ten open pages cost Redis what one
- * does. A stream starts with a snapshot at once (the newest, if fresh). A reader slower than the
+ * does. While nobody watches, the ticker still walks the node census on, at the same pace, for
+ * the node metrics. A stream starts with a snapshot at once (the newest, if fresh). A reader slower than the
  * interval gets the newest snapshot when it is ready for one, not a backlog.
  */
-@Singleton
+@Context
 class StatusStream {
 
     /** The SSE event name of a snapshot. */
@@ -89,10 +90,11 @@ class StatusStream {
     }
 
     private void tick() {
-        if (watchers.get() == 0) {
-            return;
-        }
         try {
+            if (watchers.get() == 0) {
+                collector.countNodes();
+                return;
+            }
             snapshots.tryEmitNext(take());
         } catch (RuntimeException e) {
             // The parts catch their own failures: this is a bug, and the next tick tries again.

@@ -38,8 +38,11 @@ class MetricsIT {
         assertThat(http.post("/v1/nodes/m1/heartbeat", "{\"state\":\"idle\"}").status()).isEqualTo(200);
 
         String region = "region=\"" + REGION + "\"";
-        await("the sampled gauges filled").atMost(Duration.ofSeconds(15))
-                .until(() -> scrape(http).contains("gateway_replication_central_behind_seconds{" + region + "} "));
+        await("the sampled gauges filled").atMost(Duration.ofSeconds(15)).until(() -> {
+            String scraped = scrape(http);
+            return scraped.contains("gateway_replication_central_behind_seconds{" + region + "} ")
+                    && scraped.contains("gateway_nodes{" + region + ",state=\"idle\"} 1.0");
+        });
         String metrics = scrape(http);
 
         assertThat(metrics).contains("http_server_requests_seconds_bucket{")
@@ -48,6 +51,8 @@ class MetricsIT {
         assertThat(metrics).containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"regional\"[^}]*state=\"closed\"[^}]*} 1\\.0");
         assertThat(metrics).containsPattern("gateway_store_calls_total\\{[^}]*source=\"central\"");
         assertThat(metrics).containsPattern("gateway_jobs_held\\{phase=\"waiting\"," + region + "}");
+        assertThat(metrics).contains("gateway_nodes_by_model{model=\"llama-3-8b\"," + region + ",state=\"idle\"} 1.0");
+        assertThat(metrics).containsPattern("gateway_nodes_census_age_seconds\\{" + region + "} \\d");
         assertThat(metrics).containsPattern("cache_hit_ratio\\{[^}]*" + region);
         assertThat(metrics.lines().filter(l -> l.startsWith("gateway_") || l.startsWith("http_server_requests"))
                 .filter(l -> !l.contains(region))).as("series without the region tag").isEmpty();
