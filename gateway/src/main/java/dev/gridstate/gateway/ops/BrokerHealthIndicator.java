@@ -1,9 +1,5 @@
 package dev.gridstate.gateway.ops;
 
-import dev.gridstate.gateway.jobs.JobDispatcher;
-import dev.gridstate.gateway.replication.ChangePublisher;
-import dev.gridstate.gateway.replication.Outbox;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
@@ -27,26 +23,24 @@ import java.util.Map;
 @Singleton
 class BrokerHealthIndicator implements HealthIndicator {
 
-    private final @Nullable ChangePublisher changeLog;
-    private final @Nullable Outbox outbox;
-    private final @Nullable JobDispatcher jobs;
+    private final BrokerConnections connections;
 
-    BrokerHealthIndicator(@Nullable ChangePublisher changeLog, @Nullable Outbox outbox, @Nullable JobDispatcher jobs) {
-        this.changeLog = changeLog;
-        this.outbox = outbox;
-        this.jobs = jobs;
+    BrokerHealthIndicator(BrokerConnections connections) {
+        this.connections = connections;
     }
 
     @Override
     public Publisher<HealthResult> getResult() {
+        BrokerConnections.Report report = connections.report();
         Map<String, Object> details = new LinkedHashMap<>();
-        if (changeLog != null) {
-            Map<String, Object> log = new LinkedHashMap<>();
-            log.put("waitingMessages", outbox == null ? 0 : outbox.size());
-            details.put("changeLog", connection("changeLog", changeLog.connected(), log));
+        if (report.version() != null) {
+            details.put("version", report.version());
         }
-        if (jobs != null) {
-            details.put("jobs", connection("jobs", jobs.connected(), Map.of("heldJobs", jobs.held())));
+        if (report.changeLog() != null) {
+            details.put("changeLog", connection("changeLog", report.changeLog(), Map.of("waitingMessages", report.waitingMessages())));
+        }
+        if (report.jobs() != null) {
+            details.put("jobs", connection("jobs", report.jobs(), Map.of("heldJobs", report.heldJobs())));
         }
         return Mono.just(HealthResult.builder("rabbitmq", HealthStatus.UP).details(details).build());
     }

@@ -52,7 +52,7 @@ public class ChangePublisher {
     private volatile boolean running;
     private volatile int sending;
     private Thread thread;
-    private Connection connection;
+    private volatile Connection connection;
     private Channel channel;
     private long lastFailureLog;
 
@@ -78,7 +78,7 @@ public class ChangePublisher {
                 .description("change-log messages confirmed by the broker").register(metrics);
         this.failures = Counter.builder("gateway.replication.publish.failures")
                 .description("batches the broker did not confirm; sent again").register(metrics);
-        Gauge.builder("gateway.replication.broker.connected", this, p -> p.connected ? 1 : 0)
+        Gauge.builder("gateway.replication.broker.connected", this, p -> p.connected() ? 1 : 0)
                 .description("1 while the change-log publisher holds a broker connection").register(metrics);
     }
 
@@ -123,9 +123,20 @@ public class ChangePublisher {
         disconnect();
     }
 
-    /** Whether the change log's connection to the broker is up. */
+    /**
+     * Whether the change log's connection to the broker is up: opened, and not closed since (the
+     * client notices a dropped connection on its own, before the next publish would).
+     */
     public boolean connected() {
-        return connected;
+        Connection c = connection;
+        return connected && c != null && c.isOpen();
+    }
+
+    /** The RabbitMQ version the broker announced on the change log's connection; null while not connected. */
+    public String brokerVersion() {
+        Connection c = connection;
+        Object version = c == null || !connected() ? null : c.getServerProperties().get("version");
+        return version == null ? null : version.toString();
     }
 
     public long lastConfirmedAt() {
