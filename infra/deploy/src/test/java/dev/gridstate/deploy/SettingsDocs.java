@@ -31,7 +31,7 @@ final class SettingsDocs {
     }
 
     /**
-     * The settings a README's settings tables name: tables whose first header cell starts with
+     * The settings a reference's settings tables name: tables whose first header cell starts with
      * "setting". A short name ({@code flush-interval}) takes the prefix its table's header or the
      * section row above it gives, as {@code (`gateway.replication.*`)}.
      */
