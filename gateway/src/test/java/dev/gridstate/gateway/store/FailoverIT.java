@@ -3,6 +3,7 @@ package dev.gridstate.gateway.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gridstate.gateway.Http;
 import dev.gridstate.gateway.Nodes;
+import dev.gridstate.gateway.TestRegion;
 import dev.gridstate.gateway.store.SteadyLoad.Kind;
 import dev.gridstate.gateway.store.SteadyLoad.Sample;
 import dev.gridstate.testkit.RedisServer;
@@ -180,8 +181,8 @@ class FailoverIT {
         assertThat(count(startedIn(all, open, restart), s -> s.kind() == Kind.MATCH))
                 .as("match queries that central answered with the whole fleet").isPositive();
         health.forEach(FailoverIT::assertServingCentral);
-        assertThat(metrics).contains("gateway_store_calls_total{source=\"central\"")
-                .containsPattern("gateway_store_breaker_transitions_total\\{from=\"closed\",name=\"regional\",to=\"open\"[^}]*} [1-9]");
+        assertThat(metrics).contains("gateway_store_calls_total{region=\"" + TestRegion.NAME + "\",source=\"central\"")
+                .containsPattern("gateway_store_breaker_transitions_total\\{from=\"closed\",name=\"regional\",[^}]*to=\"open\"[^}]*} [1-9]");
         assertThat(watch.allWent(Source.REGIONAL, State.CLOSED, restarted)).as("both regional breakers closed again").isPresent();
         assertWithin(rebuilt, restarted, REBUILT_WITHIN, "every live node and the freeze back in the regional Redis after the restart");
         assertWithin(back, restarted, REBUILT_WITHIN, "both replicas back on the regional Redis after the restart");

@@ -117,9 +117,10 @@ class SubcloudCacheIT {
         assertThat(misses).isPositive();
         assertThat(ratio).isCloseTo(hits / (hits + misses), org.assertj.core.data.Offset.offset(0.01));
         assertThat(scrape.status()).isEqualTo(200);
-        assertThat(scrape.body()).contains("cache_gets_total{cache=\"subclouds\",result=\"hit\"}")
-                .contains("cache_gets_total{cache=\"subclouds\",result=\"miss\"}")
-                .contains("cache_hit_ratio{cache=\"subclouds\"}");
+        // every series carries the region (micronaut.metrics.tags.region)
+        assertThat(scrape.body()).contains("cache_gets_total{cache=\"subclouds\",region=\"" + TestRegion.NAME + "\",result=\"hit\"}")
+                .contains("cache_gets_total{cache=\"subclouds\",region=\"" + TestRegion.NAME + "\",result=\"miss\"}")
+                .contains("cache_hit_ratio{cache=\"subclouds\",region=\"" + TestRegion.NAME + "\"}");
     }
 
     /** Reads through B until a read is answered by B's cache (the put's own publish may drop a first copy). */
