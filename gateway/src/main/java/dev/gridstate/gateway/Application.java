@@ -26,8 +26,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
                 **State source.** Answers that read or wrote state carry `X-State-Source: regional|central`.
 
-                **Management.** `GET /health` (each Redis, RabbitMQ and breaker; 503 when down) and \
-                `GET /prometheus` (Prometheus text format) are public and listed under the `management` tag."""),
+                **Management.** `GET /health` (each Redis, RabbitMQ and breaker; 503 when down), \
+                `GET /prometheus` (Prometheus text format) and `GET /metrics` are public and listed under the \
+                `management` tag."""),
         tags = {
                 @Tag(name = "registry", description = "Nodes register, beat and disconnect; anyone reads and matches"),
                 @Tag(name = "routing", description = "Routers claim an idle node and hold it with a lease"),
