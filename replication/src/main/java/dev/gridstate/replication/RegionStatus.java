@@ -2,6 +2,7 @@ package dev.gridstate.replication;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * One region as this replicator sees it ({@code GET /v1/replication}).
@@ -18,6 +19,7 @@ import io.micronaut.serde.annotation.Serdeable;
  *                   ({@code since}) to central having it
  */
 @Serdeable
+@Schema(name = "RegionStatus")
 public record RegionStatus(String region, String queue, boolean consuming, @Nullable Boolean active, long waiting,
                            long appliedMessages, long appliedEntities, long unchangedEntities, long rejectedMessages,
                            long applyRetries, @Nullable String lastAppliedVersion, @Nullable String lastAppliedAt,

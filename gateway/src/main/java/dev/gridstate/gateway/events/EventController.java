@@ -8,6 +8,13 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.util.Optional;
 
@@ -17,6 +24,7 @@ import java.util.Optional;
  * reconnects with {@code Last-Event-ID} starts with a {@code resync} event.
  */
 @Controller("/v1/events")
+@Tag(name = "events")
 class EventController {
 
     /** Sent by a reconnecting EventSource: the id of the last event it saw. */
@@ -31,7 +39,30 @@ class EventController {
     }
 
     @Get(produces = {MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON})
-    HttpResponse<?> stream(HttpRequest<?> request) {
+    @Operation(operationId = "events", summary = "A Server-Sent Events stream of the region's node changes",
+            description = "Event names: online, offline, state (disconnected true/false included), flags (never "
+                    + "shadow-bans), deregistered, and resync (changes may have been missed: after a Redis "
+                    + "reconnect, or a reconnect with Last-Event-ID; nothing is replayed). Each event's data is the "
+                    + "JSON the state scripts published. A slow reader gets each node's newest state, not a backlog.")
+    @Parameter(name = "nodeId", ref = "#/components/parameters/EventNodeId")
+    @Parameter(name = "type", ref = "#/components/parameters/EventType")
+    @Parameter(name = EventController.LAST_EVENT_ID, ref = "#/components/parameters/LastEventId")
+    @ApiResponse(responseCode = "200", description = "the stream, open until the client leaves",
+            headers = @Header(name = HttpHeaders.CACHE_CONTROL, description = "no-cache",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM, schema = @Schema(type = "string",
+                    description = "text/event-stream: event: <type>, id: <id>, data: <JSON>")))
+    @ApiResponse(responseCode = "400", description = "invalid_field (an unknown parameter, or a type that is not "
+            + "one), invalid_node_id",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "too_many_subscribers: past gateway.events.max-subscribers on "
+            + "this replica; retry later or through another",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds",
+                    schema = @Schema(type = "integer")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiError.class)))
+    HttpResponse<?> stream(@Parameter(hidden = true) HttpRequest<?> request) {
         EventFilter filter = EventFilter.parse(request.getParameters());
         Optional<EventFeed> feed = hub.open(filter, request.getHeaders().get(LAST_EVENT_ID));
         if (feed.isEmpty()) {

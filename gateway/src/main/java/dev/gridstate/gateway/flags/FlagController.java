@@ -1,10 +1,13 @@
 package dev.gridstate.gateway.flags;
 
+import dev.gridstate.gateway.Application;
+import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.api.JsonBody;
 import dev.gridstate.gateway.api.Names;
 import dev.gridstate.gateway.store.StoredJson;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -13,6 +16,14 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +31,10 @@ import java.util.regex.Pattern;
 
 /** {@code PUT|DELETE /v1/admin/nodes/{nodeId}/flags/{kind}}: the admin suspension triggers. */
 @Controller("/v1/admin/nodes/{nodeId}/flags/{kind}")
+@Tag(name = "admin")
+@SecurityRequirement(name = Application.ADMIN_AUTH)
+@ApiResponse(responseCode = "401", ref = "#/components/responses/AdminUnauthorized")
+@ApiResponse(responseCode = "503", ref = "#/components/responses/StoreUnavailable")
 class FlagController {
 
     static final long MAX_TTL_MS = Duration.ofDays(30).toMillis();
@@ -34,8 +49,26 @@ class FlagController {
     }
 
     @Put
-    CompletionStage<HttpResponse<JsonNode>> set(@PathVariable String nodeId, @PathVariable String kind,
-                                                @Nullable @Body byte[] body) {
+    @Operation(operationId = "setFlag", summary = "Set (or replace) a flag on a node, known or not yet: it leaves "
+            + "routing at once", description = "pause and cooldown need ttlMs; maintenance and quarantine may have "
+            + "one; freeze and shadow-ban last until lifted, and answer only once they are on central or with the "
+            + "broker. A freeze voids the node's claim at once.",
+            requestBody = @RequestBody(required = true,
+                    content = @Content(schema = @Schema(ref = "#/components/schemas/FlagRequest"))))
+    @ApiResponse(responseCode = "200", description = "the flag as stored",
+            content = @Content(schema = @Schema(ref = "#/components/schemas/Flag")))
+    @ApiResponse(responseCode = "400", description = "invalid_node_id, invalid_field (kind, ttlMs, notice), "
+            + "missing_body, malformed_json, missing_field",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "store_unavailable; or not_durable: a freeze or shadow-ban is set "
+            + "in the region but neither central nor the broker took it in time (repeating is safe)",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds",
+                    schema = @Schema(type = "integer")),
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<JsonNode>> set(
+            @Schema(ref = "#/components/schemas/NodeId") @PathVariable String nodeId,
+            @Schema(ref = "#/components/schemas/FlagKind") @PathVariable String kind,
+            @Nullable @Body byte[] body) {
         String id = Names.nodeId(nodeId);
         FlagKind flag = FlagKind.parse(kind);
         JsonBody request = JsonBody.parse(json, body);
@@ -50,7 +83,14 @@ class FlagController {
     }
 
     @Delete
-    CompletionStage<HttpResponse<?>> lift(@PathVariable String nodeId, @PathVariable String kind) {
+    @Operation(operationId = "liftFlag", summary = "Lift a flag; the node is routable again if nothing else holds it")
+    @ApiResponse(responseCode = "204", description = "lifted")
+    @ApiResponse(responseCode = "400", description = "invalid_node_id, invalid_field (kind)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "not_found: no such flag on the node",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<?>> lift(@Schema(ref = "#/components/schemas/NodeId") @PathVariable String nodeId,
+                                          @Schema(ref = "#/components/schemas/FlagKind") @PathVariable String kind) {
         String id = Names.nodeId(nodeId);
         FlagKind flag = FlagKind.parse(kind);
         return flags.lift(id, flag).thenApply(lifted -> lifted

@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.jobs;
 
+import dev.gridstate.gateway.Application;
 import dev.gridstate.gateway.GatewayConfig;
 import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.api.ApiException;
@@ -24,6 +25,16 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.util.Map;
@@ -37,6 +48,8 @@ import java.util.regex.Pattern;
  */
 @Controller("/v1")
 @Requires(property = "gateway.jobs.enabled", notEquals = "false")
+@Tag(name = "jobs")
+@ApiResponse(responseCode = "503", ref = "#/components/responses/StoreUnavailable")
 class JobController {
 
     static final Pattern JOB_ID = Pattern.compile("[0-9a-f-]{36}");
@@ -66,22 +79,49 @@ class JobController {
     }
 
     @Serdeable
+    @Schema(name = "JobAccepted")
     record Accepted(String jobId, String state) {
     }
 
     @Serdeable
-    record Reported(String jobId, String state, boolean duplicate) {
+    @Schema(name = "JobResultReported", description = "duplicate: this attempt's result was recorded before, or a "
+            + "result of another attempt won; the job reports succeeded once")
+    record Reported(String jobId,
+                    @Schema(allowableValues = "succeeded", requiredMode = RequiredMode.REQUIRED) String state,
+                    boolean duplicate) {
     }
 
     @Serdeable
+    @Schema(name = "JobFailureReported", description = "willRetry: another attempt follows (else the job is dead)")
     record FailureReported(String jobId, String state, long attempt, long maxAttempts, boolean willRetry) {
     }
 
     @Serdeable
-    record Lease(String jobId, long attempt, long leaseExpiresAt) {
+    @Schema(name = "JobLease")
+    record Lease(String jobId, long attempt,
+                 @Schema(description = "ms since the epoch", requiredMode = RequiredMode.REQUIRED) long leaseExpiresAt) {
     }
 
     @Post("/jobs")
+    @Operation(operationId = "submitJob", summary = "Submit a job: accepted once the broker confirmed it",
+            description = "With an idempotencyKey, a retried submit finds the same job (on any replica, and after "
+                    + "a Redis loss).", requestBody = @RequestBody(required = true,
+                    content = @Content(schema = @Schema(ref = "#/components/schemas/JobRequest"))))
+    @ApiResponse(responseCode = "202", description = "accepted; its status is at Location",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.LOCATION,
+                    description = "/v1/jobs/{jobId}", schema = @Schema(type = "string")),
+            content = @Content(schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "400", description = "missing_body, malformed_json, missing_field, invalid_field",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict: the key was used for a different job",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "413", description = "payload_too_large: past gateway.jobs.max-payload",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "broker_unavailable (nothing is stored; retry, safely with an "
+            + "idempotencyKey) or store_unavailable",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER,
+                    description = "seconds", schema = @Schema(type = "integer")),
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     CompletionStage<HttpResponse<?>> submit(@Nullable @Body byte[] body) {
         return intake.submit(JsonBody.parse(json, body)).thenApply(job -> HttpResponse.accepted()
                 .header(HttpHeaders.LOCATION, "/v1/jobs/" + job.jobId())
@@ -89,7 +129,15 @@ class JobController {
     }
 
     @Get("/jobs/{jobId}")
-    CompletionStage<HttpResponse<?>> status(@PathVariable String jobId) {
+    @Operation(operationId = "getJob", summary = "A job's status: queued, assigned, succeeded, failed (another attempt "
+            + "follows) or dead")
+    @ApiResponse(responseCode = "200", description = "the job",
+            content = @Content(schema = @Schema(implementation = JobView.class)))
+    @ApiResponse(responseCode = "400", description = "invalid_field (jobId)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "not_found: no such job (or its status-ttl ran out)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<?>> status(@Schema(ref = "#/components/schemas/JobId") @PathVariable String jobId) {
         String id = jobId(jobId);
         return store.get(id).thenApply(record -> record.isEmpty()
                 ? HttpResponse.notFound(ApiException.notFound("job " + id).toError())
@@ -97,7 +145,17 @@ class JobController {
     }
 
     @Get("/jobs{?state,limit}")
-    CompletionStage<HttpResponse<?>> list(@Nullable @QueryValue String state, @Nullable @QueryValue Integer limit) {
+    @Operation(operationId = "listDeadJobs", summary = "Dead jobs of the region, newest first (an operator's view)",
+            security = @SecurityRequirement(name = Application.ADMIN_AUTH))
+    @ApiResponse(responseCode = "200", description = "the dead jobs",
+            content = @Content(schema = @Schema(ref = "#/components/schemas/JobList")))
+    @ApiResponse(responseCode = "400", description = "invalid_field: state is not dead, or limit is out of range",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/AdminUnauthorized")
+    CompletionStage<HttpResponse<?>> list(
+            @Parameter(description = "required: only dead is listed") @Schema(allowableValues = "dead")
+            @Nullable @QueryValue String state,
+            @Schema(minimum = "1", maximum = "1000", defaultValue = "100") @Nullable @QueryValue Integer limit) {
         if (!"dead".equals(state)) {
             throw ApiException.invalid("state", "only state=dead is listed (a job's own status is GET /v1/jobs/{jobId})");
         }
@@ -110,8 +168,19 @@ class JobController {
     }
 
     @Get("/nodes/{nodeId}/assignments{?waitMs}")
-    CompletionStage<HttpResponse<?>> assignments(@PathVariable String nodeId, @Nullable @QueryValue Long waitMs,
-                                                 @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    @Operation(operationId = "pollAssignments", summary = "A node's next assignments, waiting up to waitMs for one",
+            description = "A long poll: [] when none came within waitMs.",
+            security = @SecurityRequirement(name = Application.NODE_AUTH))
+    @ApiResponse(responseCode = "200", description = "the assignments, possibly none",
+            content = @Content(array = @ArraySchema(schema = @Schema(ref = "#/components/schemas/Assignment"))))
+    @ApiResponse(responseCode = "400", description = "invalid_node_id, invalid_field (waitMs)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/NodeUnauthorized")
+    CompletionStage<HttpResponse<?>> assignments(
+            @Schema(ref = "#/components/schemas/NodeId") @PathVariable String nodeId,
+            @Parameter(description = "at most gateway.jobs.max-wait (30000 by default)")
+            @Schema(minimum = "0", defaultValue = "0") @Nullable @QueryValue Long waitMs,
+            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = Names.nodeId(nodeId);
         tokens.require(id, authorization);
         long wait = waitMs == null ? 0 : waitMs;
@@ -123,7 +192,28 @@ class JobController {
     }
 
     @Post("/jobs/{jobId}/result")
-    CompletionStage<HttpResponse<?>> result(@PathVariable String jobId, @Nullable @Body byte[] body,
+    @Operation(operationId = "reportResult", summary = "A node reports an attempt's result; answers once it is durable",
+            description = "The first result wins; a later one of another attempt is recorded and ignored; the same "
+                    + "report again changes nothing.", security = @SecurityRequirement(name = Application.NODE_AUTH),
+            requestBody = @RequestBody(required = true,
+                    content = @Content(schema = @Schema(ref = "#/components/schemas/JobResultRequest"))))
+    @ApiResponse(responseCode = "200", description = "recorded",
+            content = @Content(schema = @Schema(implementation = Reported.class)))
+    @ApiResponse(responseCode = "400", description = "invalid_field (jobId, attempt), missing_body, malformed_json, "
+            + "missing_field",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/NodeUnauthorized")
+    @ApiResponse(responseCode = "409", description = "not_assigned: the node never had an attempt of the job",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "413", description = "output_too_large: past 1 MiB of JSON",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "not_durable: neither central nor the broker took the result in "
+            + "time (report again), or store_unavailable",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER,
+                    description = "seconds", schema = @Schema(type = "integer")),
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<?>> result(@Schema(ref = "#/components/schemas/JobId") @PathVariable String jobId,
+                                            @Nullable @Body byte[] body,
                                             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = jobId(jobId);
         JsonBody request = JsonBody.parse(json, body);
@@ -144,7 +234,20 @@ class JobController {
     }
 
     @Post("/jobs/{jobId}/failure")
-    CompletionStage<HttpResponse<?>> failure(@PathVariable String jobId, @Nullable @Body byte[] body,
+    @Operation(operationId = "reportFailure", summary = "A node reports that an attempt failed; the job is retried on "
+            + "another node or, past maxAttempts, dead", security = @SecurityRequirement(name = Application.NODE_AUTH),
+            requestBody = @RequestBody(required = true,
+                    content = @Content(schema = @Schema(ref = "#/components/schemas/JobFailureRequest"))))
+    @ApiResponse(responseCode = "200", description = "recorded",
+            content = @Content(schema = @Schema(implementation = FailureReported.class)))
+    @ApiResponse(responseCode = "400", description = "invalid_field (jobId, attempt, error), missing_body, "
+            + "malformed_json, missing_field",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/NodeUnauthorized")
+    @ApiResponse(responseCode = "409", description = "not_assigned: the node never had an attempt of the job",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<?>> failure(@Schema(ref = "#/components/schemas/JobId") @PathVariable String jobId,
+                                             @Nullable @Body byte[] body,
                                              @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = jobId(jobId);
         JsonBody request = JsonBody.parse(json, body);
@@ -157,7 +260,21 @@ class JobController {
     }
 
     @Post("/jobs/{jobId}/lease")
-    CompletionStage<HttpResponse<?>> renew(@PathVariable String jobId, @Nullable @Body byte[] body,
+    @Operation(operationId = "renewJobLease", summary = "A node renews the lease of the attempt it runs",
+            security = @SecurityRequirement(name = Application.NODE_AUTH),
+            requestBody = @RequestBody(required = true,
+                    content = @Content(schema = @Schema(ref = "#/components/schemas/JobReport"))))
+    @ApiResponse(responseCode = "200", description = "the new expiry",
+            content = @Content(schema = @Schema(implementation = Lease.class)))
+    @ApiResponse(responseCode = "400", description = "invalid_field (jobId, attempt), missing_body, malformed_json, "
+            + "missing_field",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/NodeUnauthorized")
+    @ApiResponse(responseCode = "409", description = "lease_lost: the attempt is over (ended, or went to another "
+            + "node); finish and report, the result is recorded as late",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<?>> renew(@Schema(ref = "#/components/schemas/JobId") @PathVariable String jobId,
+                                           @Nullable @Body byte[] body,
                                            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         String id = jobId(jobId);
         Report report = reporter(JsonBody.parse(json, body), authorization);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -17,9 +19,24 @@ import java.util.Map;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record JobView(String jobId, String model, String version, Integer priority, String state, long attempt,
-               Long maxAttempts, String node, List<String> nodes, Long leaseExpiresAt, Long submittedAt,
-               Long updatedAt, String error, String reason, JsonNode output, Long duplicates) {
+@Schema(name = "Job")
+record JobView(String jobId, String model,
+               @Schema(requiredMode = RequiredMode.NOT_REQUIRED) String version,
+               @Schema(requiredMode = RequiredMode.NOT_REQUIRED) Integer priority,
+               @Schema(allowableValues = {"queued", "assigned", "succeeded", "failed", "dead"},
+                       requiredMode = RequiredMode.REQUIRED) String state,
+               long attempt,
+               @Schema(requiredMode = RequiredMode.NOT_REQUIRED) Long maxAttempts,
+               @Schema(description = "ran (or runs) the last attempt", requiredMode = RequiredMode.NOT_REQUIRED)
+               String node,
+               @Schema(description = "every node that had an attempt") List<String> nodes,
+               @Schema(description = "ms since the epoch, while assigned") Long leaseExpiresAt,
+               @Schema(description = "ms since the epoch", requiredMode = RequiredMode.NOT_REQUIRED) Long submittedAt,
+               @Schema(description = "ms since the epoch", requiredMode = RequiredMode.NOT_REQUIRED) Long updatedAt,
+               @Schema(description = "the last attempt's error") String error,
+               @Schema(description = "why the job died") String reason,
+               @Schema(description = "the first result, any JSON") JsonNode output,
+               @Schema(description = "results that came after the first and were ignored") Long duplicates) {
 
     static JobView of(Map<String, String> r, JsonMapper json) {
         String version = r.get("version");

@@ -1,6 +1,7 @@
 package dev.gridstate.gateway.registry;
 
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Map;
 public record NodeSpec(List<Model> models, Gpu gpu, Map<String, String> labels, List<String> subclouds) {
 
     @Serdeable
+    @Schema(name = "ModelRef", description = "A model a node serves, by name and version")
     public record Model(String name, String version) {
     }
 

@@ -9,6 +9,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
@@ -37,6 +38,7 @@ public class Resync {
 
     /** What one resync sent. */
     @Serdeable
+    @Schema(name = "ResyncResult")
     public record Result(String id, String version, long entities, long messages, long tookMs) {
     }
 

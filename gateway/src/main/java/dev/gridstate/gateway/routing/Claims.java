@@ -7,6 +7,7 @@ import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -39,6 +40,7 @@ public class Claims {
     }
 
     @Serdeable
+    @Schema(name = "Claim", description = "expiresAt in ms since the epoch")
     public record Claim(String claimId, String nodeId, long expiresAt) {
     }
 

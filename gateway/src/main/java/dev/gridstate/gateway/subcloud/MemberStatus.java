@@ -2,6 +2,8 @@ package dev.gridstate.gateway.subcloud;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 
 /**
  * One member of a Subcloud as a client sees it. {@code status} is {@code online} (heart-beating),
@@ -11,7 +13,13 @@ import io.micronaut.serde.annotation.Serdeable;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record MemberStatus(String nodeId, String status, String state, boolean routable) {
+@Schema(name = "SubcloudMember")
+record MemberStatus(String nodeId,
+                    @Schema(allowableValues = {"online", "offline", "unknown"}, requiredMode = RequiredMode.REQUIRED)
+                    String status,
+                    @Schema(description = "the last state the node reported; null when unknown", nullable = true,
+                            requiredMode = RequiredMode.REQUIRED) String state,
+                    boolean routable) {
 
     static MemberStatus of(String nodeId, String state, boolean online, boolean routable) {
         if (state.isEmpty()) {

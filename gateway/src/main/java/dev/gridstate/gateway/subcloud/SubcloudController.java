@@ -1,5 +1,6 @@
 package dev.gridstate.gateway.subcloud;
 
+import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.api.ApiException;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -11,6 +12,13 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +32,8 @@ import java.util.concurrent.CompletionStage;
  * 304 with no body.
  */
 @Controller("/v1/subclouds")
+@Tag(name = "subclouds")
+@ApiResponse(responseCode = "503", ref = "#/components/responses/StoreUnavailable")
 class SubcloudController {
 
     private final SubcloudReads reads;
@@ -37,13 +47,45 @@ class SubcloudController {
     }
 
     @Get("{?params*}")
-    CompletionStage<HttpResponse<?>> forClient(@QueryValue Map<String, String> params, HttpRequest<?> request) {
+    @Operation(operationId = "subcloudsForClient", summary = "Every Subcloud a client may use, with live member status",
+            description = "client is the only query parameter; any other is refused.")
+    @Parameter(name = "client", ref = "#/components/parameters/SubcloudClient")
+    @Parameter(name = HttpHeaders.IF_NONE_MATCH, ref = "#/components/parameters/IfNoneMatch")
+    @ApiResponse(responseCode = "200", description = "the client's Subclouds, sorted by id",
+            headers = {
+                    @Header(name = HttpHeaders.ETAG, description = "strong, over the exact body",
+                            schema = @Schema(type = "string")),
+                    @Header(name = HttpHeaders.CACHE_CONTROL, description = "max-age (gateway.subclouds.max-age)",
+                            schema = @Schema(type = "string"))},
+            content = @Content(schema = @Schema(implementation = SubcloudView.ForClient.class)))
+    @ApiResponse(responseCode = "304", ref = "#/components/responses/NotModified")
+    @ApiResponse(responseCode = "400", description = "missing_field (client), invalid_field (client, or an unknown "
+            + "parameter)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<?>> forClient(@Parameter(hidden = true) @QueryValue Map<String, String> params,
+                                               @Parameter(hidden = true) HttpRequest<?> request) {
         String client = SubcloudRequests.client(params);
         return reads.forClient(client).thenApply(view -> answer(request, view));
     }
 
     @Get("/{subcloudId}")
-    CompletionStage<HttpResponse<?>> get(@PathVariable String subcloudId, HttpRequest<?> request) {
+    @Operation(operationId = "getSubcloud", summary = "A Subcloud with its members' live status (not its client list)")
+    @Parameter(name = HttpHeaders.IF_NONE_MATCH, ref = "#/components/parameters/IfNoneMatch")
+    @ApiResponse(responseCode = "200", description = "the Subcloud",
+            headers = {
+                    @Header(name = HttpHeaders.ETAG, description = "strong, over the exact body",
+                            schema = @Schema(type = "string")),
+                    @Header(name = HttpHeaders.CACHE_CONTROL, description = "max-age (gateway.subclouds.max-age)",
+                            schema = @Schema(type = "string"))},
+            content = @Content(schema = @Schema(implementation = SubcloudView.class)))
+    @ApiResponse(responseCode = "304", ref = "#/components/responses/NotModified")
+    @ApiResponse(responseCode = "400", description = "invalid_subcloud_id",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "not_found: no such Subcloud",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletionStage<HttpResponse<?>> get(
+            @Schema(ref = "#/components/schemas/SubcloudId") @PathVariable String subcloudId,
+            @Parameter(hidden = true) HttpRequest<?> request) {
         String id = SubcloudRequests.subcloudId(subcloudId);
         return reads.one(id).thenApply(view -> view
                 .<HttpResponse<?>>map(v -> answer(request, v))

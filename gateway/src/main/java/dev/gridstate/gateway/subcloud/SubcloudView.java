@@ -2,6 +2,7 @@ package dev.gridstate.gateway.subcloud;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
 
@@ -11,11 +12,13 @@ import java.util.List;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
+@Schema(name = "Subcloud")
 record SubcloudView(String id, String name, long version, List<MemberStatus> members) {
 
     /** Every Subcloud a client may use, sorted by id. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "ClientSubclouds")
     record ForClient(String client, List<SubcloudView> subclouds, int count) {
     }
 }
