@@ -36,7 +36,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
                 @Tag(name = "subclouds", description = "Subcloud definitions (admin) and client reads with ETags"),
                 @Tag(name = "events", description = "Server-Sent Events of node changes"),
                 @Tag(name = "admin", description = "Flags, notices, node inspection, replication (admin token)"),
-                @Tag(name = "management", description = "Health and metrics")
+                @Tag(name = "management", description = "Health, metrics and the status page")
         })
 @SecurityScheme(name = Application.ADMIN_AUTH, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "The admin token (gateway.admin.token, env GATEWAY_ADMIN_TOKEN); required on /v1/admin/** "

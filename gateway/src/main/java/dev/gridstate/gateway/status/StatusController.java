@@ -1,5 +1,14 @@
 package dev.gridstate.gateway.status;
 
+import dev.gridstate.gateway.Application;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.gridstate.gateway.api.ApiError;
 import dev.gridstate.gateway.api.ApiException;
 import io.micronaut.http.HttpHeaders;
@@ -22,6 +31,11 @@ import java.util.concurrent.CompletionStage;
  * information): {@code AdminAuthFilter} guards the path.
  */
 @Controller("/v1/admin/status")
+@Tag(name = "admin")
+@SecurityRequirement(name = Application.ADMIN_AUTH)
+@ApiResponse(responseCode = "401", ref = "#/components/responses/AdminUnauthorized")
+@ApiResponse(responseCode = "400", description = "invalid_field: the status takes no query parameter",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
 class StatusController {
 
     private final StatusStream stream;
@@ -33,13 +47,29 @@ class StatusController {
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
-    CompletionStage<StatusSnapshot> snapshot(HttpRequest<?> request) {
+    @Operation(operationId = "status", summary = "One snapshot of the region as the status page shows it",
+            description = "Breakers, each Redis and RabbitMQ, replication, nodes online by model and state, recent "
+                    + "flags and dead jobs. A part that could not be read within gateway.status.part-timeout is "
+                    + "null with an error naming why; the rest is still there. Up to one interval old.")
+    @ApiResponse(responseCode = "200", description = "the snapshot",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusSnapshot.class)))
+    CompletionStage<StatusSnapshot> snapshot(@Parameter(hidden = true) HttpRequest<?> request) {
         refuseParameters(request);
         return stream.current();
     }
 
     @Get(value = "/stream", produces = {MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON})
-    HttpResponse<?> stream(HttpRequest<?> request) {
+    @Operation(operationId = "statusStream", summary = "The same snapshots as Server-Sent Events: one at once, then "
+            + "one every gateway.status.interval", description = "Event name status; data: the snapshot's JSON. "
+            + "All streams of a replica share one snapshot per interval.")
+    @ApiResponse(responseCode = "200", description = "the stream, open until the client leaves",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM, schema = @Schema(type = "string",
+                    description = "text/event-stream: event: status, id: <ms>, data: <snapshot JSON>")))
+    @ApiResponse(responseCode = "503", description = "too_many_subscribers: past gateway.status.max-subscribers on "
+            + "this replica; retry later or through another",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds", schema = @Schema(type = "integer")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    HttpResponse<?> stream(@Parameter(hidden = true) HttpRequest<?> request) {
         refuseParameters(request);
         Optional<Flux<Event<StatusSnapshot>>> events = stream.open();
         if (events.isEmpty()) {

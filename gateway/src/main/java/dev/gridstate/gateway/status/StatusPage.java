@@ -1,5 +1,10 @@
 package dev.gridstate.gateway.status;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -16,6 +21,7 @@ import java.io.UncheckedIOException;
  * {@code /v1/admin/status/stream} with it; the policy below lets it talk to this origin only.
  */
 @Controller("/status")
+@Tag(name = "management")
 class StatusPage {
 
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -26,16 +32,26 @@ class StatusPage {
     private final byte[] js = read("status.js");
 
     @Get(produces = MediaType.TEXT_HTML)
+    @Operation(operationId = "statusPage", summary = "The status page (HTML); it asks for the admin token and reads "
+            + "/v1/admin/status/stream")
+    @ApiResponse(responseCode = "200", description = "the page",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = "string")))
     HttpResponse<byte[]> page() {
         return serve(html, MediaType.TEXT_HTML + ";charset=utf-8");
     }
 
     @Get(value = "/status.css", produces = "text/css")
+    @Operation(operationId = "statusPageStylesheet", summary = "The status page's stylesheet")
+    @ApiResponse(responseCode = "200", description = "the stylesheet",
+            content = @Content(mediaType = "text/css", schema = @Schema(type = "string")))
     HttpResponse<byte[]> stylesheet() {
         return serve(css, "text/css;charset=utf-8");
     }
 
     @Get(value = "/status.js", produces = "text/javascript")
+    @Operation(operationId = "statusPageScript", summary = "The status page's script")
+    @ApiResponse(responseCode = "200", description = "the script",
+            content = @Content(mediaType = "text/javascript", schema = @Schema(type = "string")))
     HttpResponse<byte[]> script() {
         return serve(js, "text/javascript;charset=utf-8");
     }
