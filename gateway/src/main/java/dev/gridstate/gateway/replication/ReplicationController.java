@@ -23,6 +23,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -34,6 +35,9 @@ import java.util.concurrent.CompletionStage;
 @SecurityRequirement(name = Application.ADMIN_AUTH)
 @ApiResponse(responseCode = "401", ref = "#/components/responses/AdminUnauthorized")
 class ReplicationController {
+
+    /** How long the status waits for each Redis; what did not answer is null. */
+    private static final Duration CENTRAL_READ = Duration.ofSeconds(1);
 
     private final ReplicationSettings settings;
     private final ChangeTracker tracker;
@@ -79,7 +83,7 @@ class ReplicationController {
     @ApiResponse(responseCode = "200", description = "the change log's state",
             content = @Content(schema = @Schema(implementation = Status.class)))
     CompletionStage<Status> status() {
-        return lag.read().thenApply(r -> {
+        return lag.read(CENTRAL_READ).thenApply(r -> {
             long confirmed = publisher.lastConfirmedAt();
             return new Status(keys.region(), settings.enabled(), publisher.connected(), tracker.pending(), outbox.size(),
                     outbox.dropped(), confirmed == 0 ? null : confirmed, r.regionVersion(), r.centralVersion(),
