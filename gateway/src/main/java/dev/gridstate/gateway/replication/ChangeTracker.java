@@ -66,7 +66,7 @@ public class ChangeTracker {
         entities.forEach((key, since) -> changes.merge(key, since, Math::min));
     }
 
-    public int pending() {
+    int pending() {
         return changes.size() + heartbeats.size();
     }
 

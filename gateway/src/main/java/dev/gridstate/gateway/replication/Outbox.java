@@ -84,7 +84,7 @@ public class Outbox {
         return queue.size();
     }
 
-    public long dropped() {
+    long dropped() {
         return droppedTotal.get();
     }
 

@@ -40,22 +40,15 @@ class ReplicationController {
     private static final Duration CENTRAL_READ = Duration.ofSeconds(1);
 
     private final ReplicationSettings settings;
-    private final ChangeTracker tracker;
-    private final Outbox outbox;
-    private final ChangePublisher publisher;
+    private final ChangeLogStatus changeLog;
     private final Resync resync;
     private final Keys keys;
-    private final CentralLag lag;
 
-    ReplicationController(ReplicationSettings settings, ChangeTracker tracker, Outbox outbox, ChangePublisher publisher,
-                          Resync resync, Keys keys, CentralLag lag) {
+    ReplicationController(ReplicationSettings settings, ChangeLogStatus changeLog, Resync resync, Keys keys) {
         this.settings = settings;
-        this.tracker = tracker;
-        this.outbox = outbox;
-        this.publisher = publisher;
+        this.changeLog = changeLog;
         this.resync = resync;
         this.keys = keys;
-        this.lag = lag;
     }
 
     /**
@@ -83,12 +76,10 @@ class ReplicationController {
     @ApiResponse(responseCode = "200", description = "the change log's state",
             content = @Content(schema = @Schema(implementation = Status.class)))
     CompletionStage<Status> status() {
-        return lag.read(CENTRAL_READ).thenApply(r -> {
-            long confirmed = publisher.lastConfirmedAt();
-            return new Status(keys.region(), settings.enabled(), publisher.connected(), tracker.pending(), outbox.size(),
-                    outbox.dropped(), confirmed == 0 ? null : confirmed, r.regionVersion(), r.centralVersion(),
-                    r.centralAppliedAt(), r.behindMs(), resync.last());
-        });
+        return changeLog.read(CENTRAL_READ).thenApply(v -> new Status(keys.region(), v.enabled(), v.brokerConnected(),
+                v.pendingEntities(), v.outboxMessages(), v.droppedMessages(), v.lastConfirmedAt(),
+                v.central().regionVersion(), v.central().centralVersion(), v.central().centralAppliedAt(),
+                v.central().behindMs(), v.lastResync()));
     }
 
     /** Pushes the whole region to central now; answers when every page is in the outbox. */

@@ -91,7 +91,7 @@ public class Resync {
         }
     }
 
-    public Result last() {
+    Result last() {
         return last;
     }
 

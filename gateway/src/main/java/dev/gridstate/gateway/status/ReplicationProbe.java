@@ -1,11 +1,6 @@
 package dev.gridstate.gateway.status;
 
-import dev.gridstate.gateway.replication.CentralLag;
-import dev.gridstate.gateway.replication.ChangePublisher;
-import dev.gridstate.gateway.replication.ChangeTracker;
-import dev.gridstate.gateway.replication.Outbox;
-import dev.gridstate.gateway.replication.ReplicationSettings;
-import dev.gridstate.gateway.replication.Resync;
+import dev.gridstate.gateway.replication.ChangeLogStatus;
 import jakarta.inject.Singleton;
 
 import java.util.concurrent.CompletableFuture;
@@ -18,31 +13,18 @@ import java.util.concurrent.CompletableFuture;
 @Singleton
 class ReplicationProbe {
 
-    private final ReplicationSettings settings;
-    private final ChangeTracker tracker;
-    private final Outbox outbox;
-    private final ChangePublisher publisher;
-    private final Resync resync;
-    private final CentralLag lag;
+    private final ChangeLogStatus changeLog;
     private final StatusSettings status;
 
-    ReplicationProbe(ReplicationSettings settings, ChangeTracker tracker, Outbox outbox, ChangePublisher publisher,
-                     Resync resync, CentralLag lag, StatusSettings status) {
-        this.settings = settings;
-        this.tracker = tracker;
-        this.outbox = outbox;
-        this.publisher = publisher;
-        this.resync = resync;
-        this.lag = lag;
+    ReplicationProbe(ChangeLogStatus changeLog, StatusSettings status) {
+        this.changeLog = changeLog;
         this.status = status;
     }
 
     CompletableFuture<StatusSnapshot.Replication> probe() {
-        return lag.read(status.partTimeout()).toCompletableFuture().thenApply(r -> {
-            long confirmed = publisher.lastConfirmedAt();
-            return new StatusSnapshot.Replication(settings.enabled(), publisher.connected(), tracker.pending(), outbox.size(),
-                    outbox.dropped(), confirmed == 0 ? null : confirmed, r.centralAppliedAt(), r.behindMs(),
-                    resync.last(), r.error());
-        });
+        return changeLog.read(status.partTimeout()).toCompletableFuture().thenApply(v -> new StatusSnapshot.Replication(
+                v.enabled(), v.brokerConnected(), v.pendingEntities(), v.outboxMessages(), v.droppedMessages(),
+                v.lastConfirmedAt(), v.central().centralAppliedAt(), v.central().behindMs(), v.lastResync(),
+                v.central().error()));
     }
 }
