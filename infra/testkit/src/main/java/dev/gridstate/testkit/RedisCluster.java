@@ -4,9 +4,12 @@ import io.lettuce.core.cluster.SlotHash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,13 +90,9 @@ public final class RedisCluster implements AutoCloseable {
                     "redis-server is not on PATH (nor in /usr/sbin, /usr/local/bin); a RedisCluster needs it locally"));
             Path cli = Executables.find("redis-cli").orElseThrow(() -> new MissingComponentException(
                     "redis-cli is not on PATH (nor in /usr/sbin, /usr/local/bin); Debian ships it in redis-tools"));
-            List<RedisServer> nodes = new ArrayList<>();
+            Instant begin = Instant.now();
+            List<RedisServer> nodes = startNodes(server);
             try {
-                Instant begin = Instant.now();
-                for (int i = 0; i < MASTERS * (1 + REPLICAS_PER_MASTER); i++) {
-                    nodes.add(new RedisServer(RedisRole.CLUSTER_NODE,
-                            LocalRedisProcess.start(server, RedisRole.CLUSTER_NODE, this::nodeArgs)));
-                }
                 Instant launched = Instant.now();
                 String created = ClusterCreate.run(cli, nodes, REPLICAS_PER_MASTER, awaitTimeout);
                 Instant joined = Instant.now();
@@ -113,6 +112,33 @@ public final class RedisCluster implements AutoCloseable {
                 }
                 throw e;
             }
+        }
+
+        /** Starts the nodes side by side; if one cannot start, closes the others and throws. */
+        private List<RedisServer> startNodes(Path server) {
+            List<Future<RedisServer>> starts;
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                starts = IntStream.range(0, MASTERS * (1 + REPLICAS_PER_MASTER))
+                        .mapToObj(i -> executor.submit(() -> new RedisServer(RedisRole.CLUSTER_NODE,
+                                LocalRedisProcess.start(server, RedisRole.CLUSTER_NODE, this::nodeArgs))))
+                        .toList();
+            }
+            List<RedisServer> nodes = starts.stream().filter(start -> start.state() == Future.State.SUCCESS)
+                    .map(Future::resultNow).toList();
+            List<Throwable> failures = starts.stream().filter(start -> start.state() == Future.State.FAILED)
+                    .map(Future::exceptionNow).toList();
+            if (failures.isEmpty()) {
+                return nodes;
+            }
+            IllegalStateException failure = new IllegalStateException(failures.size() + " of " + starts.size()
+                    + " cluster nodes did not start: " + failures.getFirst().getMessage(), failures.getFirst());
+            failures.stream().skip(1).forEach(failure::addSuppressed);
+            try {
+                closeAll(nodes);
+            } catch (RuntimeException closing) {
+                failure.addSuppressed(closing);
+            }
+            throw failure;
         }
 
         // A bus port of our choosing: the default, port + 10000, is past 65535 for half the free ports.
