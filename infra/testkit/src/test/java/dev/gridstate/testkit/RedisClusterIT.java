@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -160,6 +161,21 @@ class RedisClusterIT {
                 assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true)));
         assertThat(cluster.nodes()).noneMatch(RedisServer::isRunning)
                 .noneMatch(node -> RedisPing.answers(node.host(), node.port(), Duration.ofMillis(200)));
+    }
+
+    @Test
+    @DisplayName("a cluster that is not up within the await timeout fails with redis-cli's output and leaves no node running")
+    void shouldFailAndLeaveNoNodeWhenTheClusterIsNotUpInTime() {
+        Set<ProcessHandle> before = ProcessHandle.current().children().collect(Collectors.toSet());
+
+        assertThatThrownBy(() -> RedisCluster.builder().awaitTimeout(Duration.ofMillis(1)).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("redis-cli --cluster create")
+                .hasMessageContaining("did not finish within PT0.001S; its output:");
+
+        // redis-server rewrites its command line, so the nodes are told apart as the children it started.
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(child -> !before.contains(child)).toList()).isEmpty();
     }
 
     private static String keyServedByAnotherMaster(RedisCluster cluster, RedisServer master) {
