@@ -68,8 +68,9 @@ public final class RedisCluster implements AutoCloseable {
          * master's failover follows about one to two of these later. Whole milliseconds, default 1 s.
          */
         public Builder nodeTimeout(Duration nodeTimeout) {
-            if (nodeTimeout.toMillis() < 1) {
-                throw new IllegalArgumentException("nodeTimeout must be at least 1 ms, but was " + nodeTimeout);
+            if (nodeTimeout.toMillis() < 1 || nodeTimeout.toNanos() % 1_000_000 != 0) {
+                throw new IllegalArgumentException(
+                        "nodeTimeout must be a whole number of milliseconds, at least 1, but was " + nodeTimeout);
             }
             this.nodeTimeout = nodeTimeout;
             return this;

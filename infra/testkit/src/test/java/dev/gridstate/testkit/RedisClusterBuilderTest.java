@@ -13,7 +13,15 @@ class RedisClusterBuilderTest {
     void shouldRefuseNodeTimeoutUnderOneMillisecond() {
         assertThatThrownBy(() -> RedisCluster.builder().nodeTimeout(Duration.ofNanos(500)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("nodeTimeout must be at least 1 ms, but was PT0.0000005S");
+                .hasMessage("nodeTimeout must be a whole number of milliseconds, at least 1, but was PT0.0000005S");
+    }
+
+    @Test
+    @DisplayName("a node timeout with a fraction of a millisecond is refused rather than rounded")
+    void shouldRefuseNodeTimeoutWithAFractionOfAMillisecond() {
+        assertThatThrownBy(() -> RedisCluster.builder().nodeTimeout(Duration.ofNanos(1_500_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("but was PT0.0015S");
     }
 
     @Test
