@@ -107,6 +107,25 @@ class RedisClusterIT {
     }
 
     @Test
+    @DisplayName("flushAll on a master empties it and its replica, and leaves the other masters' keys")
+    void shouldEmptyOneMasterAndItsReplicaWhenFlushed() {
+        try (RedisCluster cluster = RedisCluster.start(); ClusterClient client = ClusterClient.of(cluster)) {
+            RedisServer master = cluster.masterFor(REGION);
+            RedisServer replica = cluster.replicaOf(master);
+            String elsewhere = keyServedByAnotherMaster(cluster, master);
+            client.sync().set(KEY, "flushed");
+            client.sync().set(elsewhere, "kept");
+            awaitReplicated(replica, KEY, "flushed");
+
+            master.flushAll();
+
+            assertThat(master.dbSize()).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> replica.dbSize() == 0);
+            assertThat(client.sync().get(elsewhere)).isEqualTo("kept");
+        }
+    }
+
+    @Test
     @DisplayName("SIGKILL of the master of {eu-west}: its replica takes over within 10 s, and the key written before is still read")
     void shouldPromoteTheReplicaWhenTheMasterIsKilled() {
         try (RedisCluster cluster = RedisCluster.start(); ClusterClient client = ClusterClient.of(cluster)) {
