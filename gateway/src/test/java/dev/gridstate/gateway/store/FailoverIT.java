@@ -109,11 +109,12 @@ class FailoverIT {
     private static final Duration UNAVAILABLE_MARGIN = Duration.ofMillis(500);
     /**
      * A master killed in the regional cluster: its replica is promoted after the cluster's node
-     * timeout (1 s in the test kit) and an election; the gateways learn the new topology within
-     * half a second of it (the adaptive refresh's limit), and each breaker closes at its next
-     * probe after open-for. A second on top for the scheduling of a busy 2-core machine.
+     * timeout (1 s in the test kit) and an election (2.0–3.1 s after the kill in all, seen here);
+     * the gateways learn the new topology within half a second of it (the adaptive refresh's
+     * limit), and each breaker closes at its next probe after open-for. Runs here were back
+     * 3.9–4.0 s after the kill; two seconds on top for a busy 2-core machine.
      */
-    private static final Duration BACK_ON_CLUSTER_WITHIN = Duration.ofSeconds(5);
+    private static final Duration BACK_ON_CLUSTER_WITHIN = Duration.ofSeconds(6);
     private static final String ONE_SERVER_ONLY = "a lone regional Redis only: on a cluster the replica takes over "
             + "instead (shouldServeFromCentralWhileTheClusterPromotesAReplica)";
 
