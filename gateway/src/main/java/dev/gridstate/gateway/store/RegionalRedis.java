@@ -33,16 +33,17 @@ import java.util.function.Supplier;
 /**
  * The region's own Redis: one server ({@code redis.servers.regional.uri}, Micronaut's client), or
  * a Redis Cluster ({@code redis.servers.regional.uris}, the seed nodes, with Lettuce's cluster
- * client; set, it wins over {@code uri}). Both are seen through the commands a cluster connection has, so the rest of the
- * gateway runs the same scripts on either.
+ * client; set, it wins over {@code uri}). Both are seen through the commands a cluster
+ * connection has, so the rest of the gateway runs the same scripts on either.
  *
  * <p>Every key of a region carries the region's hash tag ({@code {eu-west}:…}), so the whole
- * region lives in one slot: every script, multi-key command and SCAN of it goes to one master,
- * and Lettuce routes a script by its first key. The cluster client follows the topology: at
- * once on MOVED/ASK, on a slot without a node, on repeated reconnects, and every
- * {@code gateway.store.cluster-refresh} besides. Reads stay on the master unless
- * {@code redis.servers.regional.read-from} says otherwise: matchmaking must see the heartbeat
- * that was just answered, and a replica is behind.
+ * region lives in one slot: Lettuce sends every script and multi-key command, by its first key,
+ * to the one master that holds it (a SCAN of the region visits every master; the others hold
+ * none of its keys). The cluster client follows the topology: at once on MOVED/ASK, on a slot
+ * without a node, on repeated reconnects, and every {@code gateway.store.cluster-refresh}
+ * besides. Scripts run on the master whatever {@code redis.servers.regional.read-from} says;
+ * the few plain reads (the change-log clock, the refill's marker) follow it, and it defaults to
+ * the master, since they must see what was just written.
  */
 @Singleton
 public class RegionalRedis {
@@ -109,11 +110,6 @@ public class RegionalRedis {
                 .build();
     }
 
-    /** True when the region's Redis is a Redis Cluster. */
-    public boolean clustered() {
-        return clusterClient != null;
-    }
-
     public RedisClusterAsyncCommands<String, String> async() {
         return async;
     }
@@ -131,15 +127,11 @@ public class RegionalRedis {
         return clusterClient == null ? async.ping() : async.exists(regionKey);
     }
 
-    /** True while the connection is open (a cluster connection: its default node's). */
-    public boolean isOpen() {
-        return connection.isOpen();
-    }
-
     /**
      * A new pub/sub connection, for one {@link ChannelSubscription}. On a cluster, PUBLISH
      * reaches every node, so a subscription on whichever node Lettuce picks hears the region's
-     * channels; when that node fails, Lettuce reconnects to another from the topology.
+     * channels. When that node fails, Lettuce reconnects the connection by itself, to a node of
+     * the topology it knows (no test kills the subscribed node yet).
      */
     public StatefulRedisPubSubConnection<String, String> connectPubSub() {
         return pubSub.get();
