@@ -74,7 +74,7 @@ public final class Bench implements Callable<Integer> {
     List<Integer> regionCounts = new ArrayList<>(List.of(1, 2, 5, 10));
 
     @Option(names = "--region-nodes", description = "Simulated nodes per region in the regions measurement (default: ${DEFAULT-VALUE}).")
-    int regionNodes = 500;
+    int regionNodes = 200;
 
     @Option(names = "--regions-settle", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Regions measurement: wait after every node registered, before the window (default: 60s).")

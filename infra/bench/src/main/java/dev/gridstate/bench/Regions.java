@@ -2,6 +2,7 @@ package dev.gridstate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gridstate.agent.sim.SimulatedFleet;
+import dev.gridstate.agent.sim.SimulatedFleetBuilder;
 import dev.gridstate.bench.Report.Table;
 import dev.gridstate.state.Keys;
 import dev.gridstate.testkit.RabbitBroker;
@@ -29,7 +30,8 @@ final class Regions {
     private static final Duration IDLE = Duration.ofSeconds(15);
     private static final Duration REGISTER_BOUND = Duration.ofSeconds(180);
     private static final Duration LAG_SAMPLE = Duration.ofSeconds(1);
-    private static final Duration FLEET_START_SPREAD = Duration.ofSeconds(5);
+    /** Agents start at random moments within this span: the registrations of 10 regions at once would be a herd. */
+    private static final Duration FLEET_START_SPREAD = Duration.ofSeconds(30);
 
     /** What to run: region counts, nodes per region, settle and window, the gateways' heap. */
     record Plan(List<Integer> counts, int nodesPerRegion, Duration settle, Duration window, String gatewayHeap) {
@@ -83,7 +85,9 @@ final class Regions {
             RegionsTopology.Region first = topology.regions().get(0);
             try (CountingProxy relay = CountingProxy.to(first.gateway().uri())) {
                 for (RegionsTopology.Region region : topology.regions()) {
+                    // A seed per region: with one seed every region's agents would start and beat in lock-step.
                     fleets.add(SimulatedFleet.builder().nodesPerRegion(plan.nodesPerRegion()).startSpread(FLEET_START_SPREAD)
+                            .seed(SimulatedFleetBuilder.DEFAULT_SEED + fleets.size())
                             .region(region.name(), List.of(region == first ? relay.uri() : region.gateway().uri())).build());
                 }
                 try {

@@ -43,7 +43,8 @@ final class RegionsTables {
                     String.format(Locale.ROOT, "%.2f of %d", s.machineBusyCpus(), Regions.cpus()),
                     cpus(s.otherCpus()), cpus(s.machineStolenCpus()),
                     String.format("%,.0f MB", s.gatewaysRssMb()),
-                    s.heartbeatsFailed() + " / " + s.reRegistrations(), String.valueOf(m.leftover())));
+                    String.format("%.0f s", s.registerSeconds()), s.heartbeatsFailed() + " / " + s.reRegistrations(),
+                    String.valueOf(m.leftover())));
             wire.add(List.of(String.valueOf(s.regions()),
                     String.format("%.0f B / %.0f B", s.heartbeatRequestBytesPerNode(), s.heartbeatAnswerBytesPerNode()),
                     Report.num(s.nodesPerRequest()),
@@ -72,10 +73,13 @@ final class RegionsTables {
         run.report().table(new Table("Many regions on one central: the machine", List.of("regions",
                         "gateways CPU (each, idle)", "gateway CPU per heartbeat", "regional Redis CPU (per heartbeat)",
                         "fleet + bench CPU", "broker CPU (shared)", "machine busy CPUs", "not ours", "stolen",
-                        "gateways RSS", "heartbeats failed / re-registrations", "processes left after teardown"), machine,
+                        "gateways RSS", "fleet registered in", "heartbeats failed / re-registrations (window)",
+                        "processes left after teardown"), machine,
                 List.of("machine: /proc/stat over the window, every process; not ours: machine busy minus every process "
                                 + "this run started and the broker (other work on the machine)",
                         "idle: 15 s, starting 15 s after every gateway answered /health, before the fleet started",
+                        "fleet registered in: from the fleet's start (agents start at random within 30 s) to every node "
+                                + "registered; the gateways are cold JVMs then",
                         "fleet + bench: this JVM, which runs the simulated agents (JDK HTTP client), the relay in front of "
                                 + "r01 and the readings")), run.out());
         run.report().table(new Table("Many regions on one central: on the wire", List.of("regions",

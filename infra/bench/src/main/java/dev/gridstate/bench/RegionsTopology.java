@@ -29,6 +29,8 @@ final class RegionsTopology implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionsTopology.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Every Redis timeout and slow-call threshold of the gateways (production: 25–250 ms). */
+    static final String BREAKER_SLACK = "1s";
 
     /** One region: its name, its Redis, its gateway. */
     record Region(String name, RedisServer redis, JarProcess gateway) {
@@ -99,7 +101,9 @@ final class RegionsTopology implements AutoCloseable {
         for (String region : names) {
             RedisServer redis = keep(RedisServer.startRegional());
             redis.pid().ifPresent(pids::add);
-            // Production settings (heartbeat every 5 s, TTL 15 s, the per-node rate limit) but the wiring.
+            // Production settings (heartbeat every 5 s, TTL 15 s, the per-node rate limit) but the wiring and
+            // the breakers: ten JVMs on 2 cores miss the 50 ms regional timeout from CPU starvation alone, and
+            // the failovers that follow would be measured instead of central (--gateway-env overrides).
             Map<String, String> env = new HashMap<>(Map.ofEntries(
                     Map.entry("GATEWAY_REGION", region),
                     Map.entry("GATEWAY_REPLICATION_EXCHANGE", exchange),
@@ -111,7 +115,11 @@ final class RegionsTopology implements AutoCloseable {
                     Map.entry("REDIS_SERVERS_CENTRAL_URI", central.uri() + "?timeout=500ms"),
                     Map.entry("RABBITMQ_URI", broker.uri()),
                     Map.entry("GATEWAY_ADMIN_TOKEN", adminToken),
-                    Map.entry("GATEWAY_NODE_TOKEN_SECRET", nodeTokenSecret)));
+                    Map.entry("GATEWAY_NODE_TOKEN_SECRET", nodeTokenSecret),
+                    Map.entry("GATEWAY_STORE_REGIONAL_TIMEOUT", BREAKER_SLACK),
+                    Map.entry("GATEWAY_STORE_REGIONAL_SLOW_CALL", BREAKER_SLACK),
+                    Map.entry("GATEWAY_STORE_CENTRAL_TIMEOUT", BREAKER_SLACK),
+                    Map.entry("GATEWAY_STORE_CENTRAL_SLOW_CALL", BREAKER_SLACK)));
             env.putAll(settings.gatewayEnv());
             String name = label + "-gateway-" + region;
             int port = Ports.freePort();
