@@ -25,7 +25,8 @@ final class RegionsTables {
                     Report.num(s.heartbeatsPerSecond()),
                     Report.num(s.changesPerSecond()) + " (" + Report.num(s.messagesPerSecond()) + ")",
                     String.format("%.0f B", s.centralBytesPerNode()),
-                    Report.num(s.centralCommandsPerSecond()) + " (" + Report.num(s.centralCommandsPerChange()) + ")",
+                    Report.num(s.centralCommandsPerSecond()) + " (" + Report.num(s.centralCommandsPerChange()) + "; scripts "
+                            + Report.num(s.centralScriptUsPerChange()) + " µs)",
                     cpus(s.centralCpus()) + " (" + Report.num(s.centralCpuUsPerChange()) + " µs; "
                             + Report.num(s.centralUsPerChangeAboveIdle()) + " µs above idle)",
                     cpus(s.replicatorCpus()) + " (" + Report.num(s.replicatorCpuUsPerChange()) + " µs; "
@@ -38,7 +39,9 @@ final class RegionsTables {
                     cpus(s.gatewaysCpus()) + " (" + cpus(s.gatewayIdleCpusEach()) + " each idle)",
                     Report.num(s.gatewayCpuUsPerHeartbeat()) + " µs (" + Report.num(s.gatewayUsPerHeartbeatAboveIdle())
                             + " µs above idle)",
-                    cpus(s.regionalsCpus()) + " (" + Report.num(s.regionalCpuUsPerHeartbeat()) + " µs)",
+                    cpus(s.regionalsCpus()) + " (" + Report.num(s.regionalCpuUsPerHeartbeat()) + " µs; scripts "
+                            + Report.num(s.regionalScriptUsPerHeartbeat()) + " µs in " + Report.num(s.regionalScriptCallsPerHeartbeat())
+                            + " calls)",
                     cpus(s.benchCpus()), cpus(s.brokerCpus()),
                     String.format(Locale.ROOT, "%.2f of %d", s.machineBusyCpus(), Regions.cpus()),
                     cpus(s.otherCpus()), cpus(s.machineStolenCpus()),
@@ -47,7 +50,7 @@ final class RegionsTables {
                     String.valueOf(m.leftover())));
             wire.add(List.of(String.valueOf(s.regions()),
                     String.format("%.0f B / %.0f B", s.heartbeatRequestBytesPerNode(), s.heartbeatAnswerBytesPerNode()),
-                    Report.num(s.nodesPerRequest()),
+                    Report.num(s.nodesPerRequest()) + String.format(" (%.1f %% answered 503)", 100 * s.firstRegionBusyShare()),
                     String.format("%,.0f B (%,d messages)", s.changeBytesPerMessage(), s.tapMessages()),
                     String.format("%.0f B", s.changeBytesPerEntity()),
                     Report.num(s.changesPerSecond() / s.messagesPerSecond())));
@@ -56,7 +59,7 @@ final class RegionsTables {
                 plan.settle().toSeconds());
         run.report().table(new Table("Many regions on one central: central and the replicator", List.of("regions",
                         "nodes", "heartbeats/s", "changes/s (messages/s)", "central used_memory per node",
-                        "central commands/s (per change)", "central CPU (per change)", "replicator CPU (per change)",
+                        "central commands/s (per change; script time per change)", "central CPU (per change)", "replicator CPU (per change)",
                         "lag mean / p50 / p99 / max", "central behind p50 / p99 / max"), central,
                 List.of(String.format("per region: one gateway JVM (-Xmx%s), one redis-server, %,d simulated nodes in agents "
                                 + "of 1–8 GPUs beating every 5 s (the production interval and 15 s TTL); one central, one "
@@ -66,12 +69,14 @@ final class RegionsTables {
                                 + "all the window), per change = CPU time over changes; above idle: less the process's "
                                 + "CPU rate in the 15 s idle spell before the fleet started",
                         "central used_memory per node: from before the fleet started to the window's end, over every node",
+                        "script time: INFO commandstats, evalsha usec (the time scripts held Redis, their inner calls "
+                                + "included; not the I/O around them)",
                         "lag: the replicator's, from a message's oldest change to central having it; mean over the window "
                                 + "(timer sum / count), p50 / p99 / max of the worst region over the timer's last 1–2 min",
                         "central behind: each gateway's centralBehindMs (its newest change vs the newest version central "
                                 + "applied), read once a second over the window")), run.out());
         run.report().table(new Table("Many regions on one central: the machine", List.of("regions",
-                        "gateways CPU (each, idle)", "gateway CPU per heartbeat", "regional Redis CPU (per heartbeat)",
+                        "gateways CPU (each, idle)", "gateway CPU per heartbeat", "regional Redis CPU (per heartbeat; script time and calls per heartbeat)",
                         "fleet + bench CPU", "broker CPU (shared)", "machine busy CPUs", "not ours", "stolen",
                         "gateways RSS", "fleet registered in", "heartbeats failed / re-registrations (window)",
                         "processes left after teardown"), machine,
@@ -83,7 +88,7 @@ final class RegionsTables {
                         "fleet + bench: this JVM, which runs the simulated agents (JDK HTTP client), the relay in front of "
                                 + "r01 and the readings")), run.out());
         run.report().table(new Table("Many regions on one central: on the wire", List.of("regions",
-                        "heartbeat request / answer bytes per node", "nodes per heartbeat request",
+                        "heartbeat request / answer bytes per node", "nodes per heartbeat request (r01's answered 503 busy)",
                         "change-log message body", "change-log bytes per entity", "entities per message"), wire,
                 List.of("heartbeats: bytes relayed to and from r01's gateway over the window (request line, headers, "
                                 + "body) over r01's node heartbeats answered; agents of several GPUs send one batch a round",

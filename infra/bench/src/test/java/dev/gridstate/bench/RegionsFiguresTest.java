@@ -47,6 +47,14 @@ class RegionsFiguresTest {
     }
 
     @Test
+    void shouldReadScriptCallsAndTimeFromCommandstats() {
+        RegionsReading.Scripts scripts = RegionsReading.parseScripts(
+                "cmdstat_evalsha:calls=1200,usec=43320,usec_per_call=36.10,rejected_calls=0,failed_calls=2");
+
+        assertThat(scripts).isEqualTo(new RegionsReading.Scripts(1200, 43320));
+    }
+
+    @Test
     void shouldTakeTheNearestRankPercentile() {
         List<Long> sorted = List.of(0L, 0L, 0L, 10L, 20L, 30L, 40L, 50L, 60L, 1000L);
 
