@@ -35,11 +35,16 @@ public final class Bench implements Callable<Integer> {
         MEASUREMENTS.put("failover", Failover::run);
         MEASUREMENTS.put("replication", Replication::run);
         MEASUREMENTS.put("jobs", Jobs::run);
+        MEASUREMENTS.put("regions", Regions::run);
     }
+
+    /** Run only when named: many topologies one after the other, 10–20 minutes. */
+    static final List<String> ON_REQUEST = List.of("regions");
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
             description = "Measurements to run: throughput (gateway vs redis-benchmark, then latency at fixed rates), "
-                    + "scale, failover, replication, jobs. Default: all, in that order.")
+                    + "scale, failover, replication, jobs; and regions (many regions on one central), only when named. "
+                    + "Default: all but regions, in that order.")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION", description = "How long each measured phase runs (default: 15s).")
@@ -63,6 +68,25 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--sentinel-default", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also measure Sentinel with its default down-after-milliseconds (30 s; adds about a minute). Default: on.")
     boolean sentinelDefault = true;
+
+    @Option(names = "--regions", split = ",", paramLabel = "N",
+            description = "Region counts for the regions measurement, each a topology of its own (default: 1,2,5,10).")
+    List<Integer> regionCounts = new ArrayList<>(List.of(1, 2, 5, 10));
+
+    @Option(names = "--region-nodes", description = "Simulated nodes per region in the regions measurement (default: ${DEFAULT-VALUE}).")
+    int regionNodes = 200;
+
+    @Option(names = "--regions-settle", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Regions measurement: wait after every node registered, before the window (default: 60s).")
+    Duration regionsSettle = Duration.ofSeconds(60);
+
+    @Option(names = "--regions-window", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Regions measurement: the measured window (default: 60s).")
+    Duration regionsWindow = Duration.ofSeconds(60);
+
+    @Option(names = "--regions-gateway-heap", paramLabel = "SIZE",
+            description = "Regions measurement: each gateway's -Xmx (default: ${DEFAULT-VALUE}).")
+    String regionsGatewayHeap = "256m";
 
     @Option(names = "--out", description = "Directory for results.json and the processes' logs (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("target/bench");
@@ -94,7 +118,15 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> chosen = only.isEmpty() ? List.copyOf(MEASUREMENTS.keySet()) : only;
+        List<String> chosen = only.isEmpty()
+                ? MEASUREMENTS.keySet().stream().filter(name -> !ON_REQUEST.contains(name)).toList() : only;
+        Regions.Plan regions;
+        try {
+            regions = new Regions.Plan(regionCounts, regionNodes, regionsSettle, regionsWindow, regionsGatewayHeap);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         for (String name : chosen) {
             if (!MEASUREMENTS.containsKey(name)) {
                 System.err.println("error: no measurement named '" + name + "'; there are " + MEASUREMENTS.keySet());
@@ -114,7 +146,7 @@ public final class Bench implements Callable<Integer> {
         report.meta("gatewayEnv", gatewayEnv);
         report.meta("jvmArgs", jvmArgs);
         Run run = new Run(new Topology.Settings(gatewayJar, replicatorJar, logs, 1, List.copyOf(jvmArgs), Map.copyOf(gatewayEnv)),
-                stdout, report, warmup, duration, connections, nodes, scaleNodes, List.copyOf(rates), sentinelDefault);
+                stdout, report, warmup, duration, connections, nodes, scaleNodes, List.copyOf(rates), sentinelDefault, regions);
         run.say("bench on %s; results to %s", machine(), out.toAbsolutePath());
         for (String name : chosen) {
             run.say("== %s", name);

@@ -11,7 +11,8 @@ import java.util.List;
 
 /** What every measurement of one benchmark run shares: its settings, its output, its report. */
 record Run(Topology.Settings topology, PrintStream out, Report report, Duration warmup, Duration duration,
-           int connections, int nodes, int scaleNodes, List<Integer> rates, boolean sentinelDefault) {
+           int connections, int nodes, int scaleNodes, List<Integer> rates, boolean sentinelDefault,
+           Regions.Plan regions) {
 
     /** A fixed wait between two looks at something a measurement polls. */
     static void pause(long ms) {
