@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the local topology and the tests run for real, when it is missing, from
-# Debian/Ubuntu packages (apt): redis-server and rabbitmq-server; Chromium, for the status page's
-# browser test; docker-compose and kubectl, which the deployment files' tests validate them with
-# (neither needs a Docker engine or a cluster for that). Safe to run again.
+# Debian/Ubuntu packages (apt): redis-server and rabbitmq-server; redis-cli (package redis-tools),
+# which joins the testkit's Redis Cluster; Chromium, for the status page's browser test;
+# docker-compose and kubectl, which the deployment files' tests validate them with (neither needs
+# a Docker engine or a cluster for that). Safe to run again.
 # The project starts its own servers on free ports, so the packages' own services are not
 # started here (a container without an init system could not start them anyway).
 set -euo pipefail
@@ -12,6 +13,7 @@ rabbitmq_present() {
 }
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v redis-cli >/dev/null || missing+=(redis-tools)
 rabbitmq_present || missing+=(rabbitmq-server)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
@@ -35,7 +37,7 @@ fi
 echo "installing ${missing[*]} (apt)…" >&2
 run_as_root apt-get update -qq
 run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-for command in redis-server chromium kubectl; do
+for command in redis-server redis-cli chromium kubectl; do
   command -v "$command" >/dev/null || { echo "error: apt-get finished but $command is still missing" >&2; exit 1; }
 done
 rabbitmq_present || { echo "error: apt-get finished but rabbitmq-server is still missing" >&2; exit 1; }

@@ -35,10 +35,16 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(String region, RedisServer regional, RedisServer central, Map<String, Object> extra) {
+        return start(region, Map.of("redis.servers.regional.uri", regional.uri() + "?timeout=1s"), central, extra);
+    }
+
+    /** A replica whose regional Redis is set by {@code regional} ({@code redis.servers.regional.*}): one server or a cluster. */
+    public static TestGateway start(String region, Map<String, Object> regional, RedisServer central,
+                                    Map<String, Object> extra) {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
         props.put("gateway.region", region);
-        props.put("redis.servers.regional.uri", regional.uri() + "?timeout=1s");
+        props.putAll(regional);
         props.put("redis.servers.central.uri", central.uri() + "?timeout=1s");
         props.put("rabbitmq.uri", RabbitBroker.shared().uri());
         props.put("gateway.replication.exchange", EXCHANGE);

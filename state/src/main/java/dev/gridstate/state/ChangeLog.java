@@ -4,8 +4,8 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,7 +53,7 @@ public final class ChangeLog {
     }
 
     /** Exports the current state of {@code entities} (keys of {@code keys}' region) in one atomic read, claims left out. */
-    public static CompletionStage<Export> export(RedisAsyncCommands<String, String> redis, Keys keys,
+    public static CompletionStage<Export> export(RedisClusterAsyncCommands<String, String> redis, Keys keys,
                                                  Collection<String> entities) {
         return export(redis, keys, entities, false);
     }
@@ -62,7 +62,7 @@ public final class ChangeLog {
      * {@link #export}, with each node's claim and its lease when {@code claims}: what a regional
      * Redis taking the region back from central needs, so no node claimed meanwhile is claimed twice.
      */
-    public static CompletionStage<Export> export(RedisAsyncCommands<String, String> redis, Keys keys,
+    public static CompletionStage<Export> export(RedisClusterAsyncCommands<String, String> redis, Keys keys,
                                                  Collection<String> entities, boolean claims) {
         return export(redis, keys, entities, claims ? new String[]{"claims"} : new String[0]);
     }
@@ -72,12 +72,12 @@ public final class ChangeLog {
      * {@code NOREGION} error when the region's epoch marker is missing (the Redis was flushed or
      * restarted and not refilled yet), instead of exporting every entity asked for as deleted.
      */
-    public static CompletionStage<Export> exportHeld(RedisAsyncCommands<String, String> redis, Keys keys,
+    public static CompletionStage<Export> exportHeld(RedisClusterAsyncCommands<String, String> redis, Keys keys,
                                                      Collection<String> entities) {
         return export(redis, keys, entities, new String[]{"", "held"});
     }
 
-    private static CompletionStage<Export> export(RedisAsyncCommands<String, String> redis, Keys keys,
+    private static CompletionStage<Export> export(RedisClusterAsyncCommands<String, String> redis, Keys keys,
                                                   Collection<String> entities, String[] args) {
         String[] scriptKeys = new String[entities.size() + 1];
         scriptKeys[0] = keys.clock();
@@ -90,7 +90,7 @@ public final class ChangeLog {
     }
 
     /** Applies messages of {@code keys}' region, in order, in one atomic script. */
-    public static CompletionStage<Applied> apply(RedisAsyncCommands<String, String> redis, Keys keys, Mode mode,
+    public static CompletionStage<Applied> apply(RedisClusterAsyncCommands<String, String> redis, Keys keys, Mode mode,
                                                  List<String> messages) {
         String[] args = new String[messages.size() + 1];
         args[0] = mode.arg;
@@ -106,7 +106,7 @@ public final class ChangeLog {
      * Copies {@code entities} from one Redis to another: one atomic export on {@code from} (with
      * claims if asked), applied on {@code to} in {@code mode} as one message changed {@code since}.
      */
-    public static CompletionStage<Applied> copy(RedisAsyncCommands<String, String> from, RedisAsyncCommands<String, String> to,
+    public static CompletionStage<Applied> copy(RedisClusterAsyncCommands<String, String> from, RedisClusterAsyncCommands<String, String> to,
                                                 Keys keys, Collection<String> entities, Mode mode, boolean claims, long since) {
         return export(from, keys, entities, claims).thenCompose(export ->
                 apply(to, keys, mode, List.of(ChangeMessage.changes(keys.region(), export, since).toJson())));
@@ -121,7 +121,7 @@ public final class ChangeLog {
      * Walks every entity of the region on {@code redis}, a page of keys at a time. SCAN returns
      * every key that exists for the whole walk at least once; a page may repeat a key.
      */
-    public static void scanEntities(RedisCommands<String, String> redis, Keys keys, int pageSize,
+    public static void scanEntities(RedisClusterCommands<String, String> redis, Keys keys, int pageSize,
                                     Consumer<List<String>> page) {
         for (String pattern : entityPatterns(keys)) {
             ScanArgs args = ScanArgs.Builder.matches(pattern).limit(pageSize);

@@ -2,7 +2,7 @@ package dev.gridstate.state;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +51,7 @@ public record LuaScript(String name, String source, String sha) {
     }
 
     /** Runs the script on {@code redis}: by SHA, and by source if this Redis does not know it yet. */
-    public <T> CompletionStage<T> eval(RedisAsyncCommands<String, String> redis, ScriptOutputType type,
+    public <T> CompletionStage<T> eval(RedisClusterAsyncCommands<String, String> redis, ScriptOutputType type,
                                        String[] keys, String... args) {
         CompletableFuture<T> bySha = redis.<T>evalsha(sha, type, keys, args).toCompletableFuture();
         return bySha.handle((value, error) -> {

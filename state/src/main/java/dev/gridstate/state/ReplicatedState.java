@@ -1,6 +1,6 @@
 package dev.gridstate.state;
 
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +19,7 @@ public final class ReplicatedState {
     private ReplicatedState() {
     }
 
-    public static Map<String, String> of(RedisCommands<String, String> redis, Keys keys) {
+    public static Map<String, String> of(RedisClusterCommands<String, String> redis, Keys keys) {
         Map<String, String> state = new TreeMap<>();
         for (String key : redis.keys(keys.prefix() + "*")) {
             String part = key.substring(keys.prefix().length());

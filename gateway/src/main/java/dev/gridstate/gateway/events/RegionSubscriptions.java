@@ -4,6 +4,7 @@ import dev.gridstate.gateway.Periodic;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import dev.gridstate.gateway.store.ChannelSubscription;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisClient;
 import io.micronaut.context.annotation.Context;
@@ -24,11 +25,11 @@ class RegionSubscriptions {
     private final List<ChannelSubscription> subscriptions;
     private final Periodic reconnect;
 
-    RegionSubscriptions(@Named("regional") RedisClient regional, @Named("central") RedisClient central, Keys keys,
+    RegionSubscriptions(RegionalRedis regional, @Named("central") RedisClient central, Keys keys,
                         EventHub hub, @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.subscriptions = List.of(
-                new ChannelSubscription("regional", regional, keys.events(), hub::publish, hub::resync),
-                new ChannelSubscription("central", central, keys.events(), hub::publish, hub::resync));
+                new ChannelSubscription("regional", regional::connectPubSub, keys.events(), hub::publish, hub::resync),
+                new ChannelSubscription("central", central::connectPubSub, keys.events(), hub::publish, hub::resync));
         this.reconnect = Periodic.every(scheduler, "events subscriptions", Duration.ofSeconds(1), Duration.ofSeconds(1),
                 () -> subscriptions.forEach(ChannelSubscription::connectIfNeeded));
     }

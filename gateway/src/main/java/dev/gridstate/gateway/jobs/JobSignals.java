@@ -4,6 +4,7 @@ import dev.gridstate.gateway.Periodic;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import dev.gridstate.gateway.store.ChannelSubscription;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisClient;
 import io.micronaut.context.annotation.Context;
@@ -34,11 +35,11 @@ class JobSignals {
     private final List<ChannelSubscription> subscriptions;
     private final Periodic reconnect;
 
-    JobSignals(@Named("regional") RedisClient regional, @Named("central") RedisClient central, Keys keys,
+    JobSignals(RegionalRedis regional, @Named("central") RedisClient central, Keys keys,
                @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.subscriptions = List.of(
-                new ChannelSubscription("regional", regional, keys.jobsChannel(), this::signal, this::resubscribed),
-                new ChannelSubscription("central", central, keys.jobsChannel(), this::signal, this::resubscribed));
+                new ChannelSubscription("regional", regional::connectPubSub, keys.jobsChannel(), this::signal, this::resubscribed),
+                new ChannelSubscription("central", central::connectPubSub, keys.jobsChannel(), this::signal, this::resubscribed));
         this.reconnect = Periodic.every(scheduler, "jobs subscriptions", Duration.ofSeconds(1), Duration.ofSeconds(1),
                 () -> subscriptions.forEach(ChannelSubscription::connectIfNeeded));
     }

@@ -3,15 +3,13 @@ package dev.gridstate.gateway.ops;
 import dev.gridstate.gateway.GatewayConfig;
 import dev.gridstate.gateway.store.CentralRedis;
 import dev.gridstate.gateway.store.Failover;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.gateway.store.Source;
 import dev.gridstate.gateway.store.StoreBreakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -19,6 +17,7 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -36,16 +35,16 @@ class RedisHealthIndicator implements HealthIndicator {
 
     private static final Duration PING_TIMEOUT = Duration.ofMillis(500);
 
-    private final Map<Source, Supplier<RedisAsyncCommands<String, String>>> targets = new LinkedHashMap<>();
+    private final Map<Source, Supplier<CompletionStage<?>>> targets = new LinkedHashMap<>();
     private final StoreBreakers breakers;
     private final Failover failover;
     private final String region;
 
     /** Central through {@link CentralRedis}: while it is not connected, it is DOWN at once, with no wait for a connect. */
-    RedisHealthIndicator(@Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
+    RedisHealthIndicator(RegionalRedis regional, CentralRedis central,
                          StoreBreakers breakers, Failover failover, GatewayConfig config) {
-        targets.put(Source.REGIONAL, regional::async);
-        targets.put(Source.CENTRAL, central::async);
+        targets.put(Source.REGIONAL, regional::ping);
+        targets.put(Source.CENTRAL, () -> central.async().ping());
         this.breakers = breakers;
         this.failover = failover;
         this.region = config.region();
@@ -70,8 +69,8 @@ class RedisHealthIndicator implements HealthIndicator {
         });
     }
 
-    private Mono<HealthResult> ping(Source source, Supplier<RedisAsyncCommands<String, String>> commands) {
-        return Mono.fromCompletionStage(() -> commands.get().ping())
+    private Mono<HealthResult> ping(Source source, Supplier<CompletionStage<?>> commands) {
+        return Mono.fromCompletionStage(commands::get)
                 .timeout(PING_TIMEOUT)
                 .map(pong -> HealthResult.builder(source.wire(), HealthStatus.UP).details(details(source, null)).build())
                 .onErrorResume(e -> Mono.just(HealthResult.builder(source.wire(), HealthStatus.DOWN)

@@ -2,16 +2,15 @@ package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.Periodic;
 import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.state.Keys;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Named;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,12 +49,12 @@ public class CentralLag {
     }
 
     private final Keys keys;
-    private final RedisAsyncCommands<String, String> regional;
+    private final RedisClusterAsyncCommands<String, String> regional;
     private final CentralRedis central;
     private final Periodic sampling;
     private volatile double behindSeconds = Double.NaN;
 
-    CentralLag(Keys keys, @Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
+    CentralLag(Keys keys, RegionalRedis regional, CentralRedis central,
                MeterRegistry metrics, TaskScheduler scheduler) {
         this.keys = keys;
         this.regional = regional.async();

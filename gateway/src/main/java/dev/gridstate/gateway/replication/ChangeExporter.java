@@ -1,18 +1,17 @@
 package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.store.Failover;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,7 @@ public class ChangeExporter {
     private final ChangeTracker tracker;
     private final Outbox outbox;
     private final Keys keys;
-    private final RedisAsyncCommands<String, String> regional;
+    private final RedisClusterAsyncCommands<String, String> regional;
     private final Counter exported;
     private final Failover failover;
     private ScheduledExecutorService executor;
@@ -52,7 +51,7 @@ public class ChangeExporter {
      * depends on, so this exporter's last flush reaches the outbox while the publisher still sends.
      */
     ChangeExporter(ReplicationSettings settings, ChangeTracker tracker, Outbox outbox, Keys keys,
-                   @Named("regional") StatefulRedisConnection<String, String> regional, MeterRegistry metrics,
+                   RegionalRedis regional, MeterRegistry metrics,
                    @SuppressWarnings("unused") ChangePublisher publisher, Failover failover) {
         this.failover = failover;
         this.settings = settings;

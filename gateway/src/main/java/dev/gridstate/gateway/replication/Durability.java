@@ -2,15 +2,14 @@ package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.api.ApiException;
 import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.gateway.store.Source;
 import dev.gridstate.gateway.store.StateStore;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micronaut.http.HttpStatus;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -32,11 +31,11 @@ public class Durability {
     private final ReplicationSettings settings;
     private final Outbox outbox;
     private final Keys keys;
-    private final RedisAsyncCommands<String, String> regional;
+    private final RedisClusterAsyncCommands<String, String> regional;
     private final CentralRedis central;
 
     Durability(ReplicationSettings settings, Outbox outbox, Keys keys,
-               @Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central) {
+               RegionalRedis regional, CentralRedis central) {
         this.settings = settings;
         this.outbox = outbox;
         this.keys = keys;

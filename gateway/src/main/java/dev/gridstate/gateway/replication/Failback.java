@@ -1,16 +1,15 @@
 package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.Keys;
 import dev.gridstate.state.LuaScript;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +31,11 @@ public class Failback {
 
     private final ReplicationSettings settings;
     private final Keys keys;
-    private final RedisAsyncCommands<String, String> regional;
+    private final RedisClusterAsyncCommands<String, String> regional;
     private final CentralRedis central;
     private final Counter copied;
 
-    Failback(ReplicationSettings settings, Keys keys, @Named("regional") StatefulRedisConnection<String, String> regional,
+    Failback(ReplicationSettings settings, Keys keys, RegionalRedis regional,
              CentralRedis central, MeterRegistry metrics) {
         this.settings = settings;
         this.keys = keys;

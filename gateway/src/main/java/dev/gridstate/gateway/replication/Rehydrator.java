@@ -1,15 +1,14 @@
 package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.store.CentralRedis;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,14 +52,14 @@ public class Rehydrator {
 
     private final ReplicationSettings settings;
     private final Keys keys;
-    private final RedisCommands<String, String> regional;
-    private final RedisAsyncCommands<String, String> regionalAsync;
+    private final RedisClusterCommands<String, String> regional;
+    private final RedisClusterAsyncCommands<String, String> regionalAsync;
     private final CentralRedis central;
     private final Counter refills;
     private long lastRefillWarning;
 
     Rehydrator(ReplicationSettings settings, Keys keys,
-               @Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
+               RegionalRedis regional, CentralRedis central,
                MeterRegistry metrics) {
         this.settings = settings;
         this.keys = keys;

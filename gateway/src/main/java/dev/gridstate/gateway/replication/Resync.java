@@ -1,18 +1,17 @@
 package dev.gridstate.gateway.replication;
 
 import dev.gridstate.gateway.store.Failover;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.state.ChangeLog;
 import dev.gridstate.state.ChangeMessage;
 import dev.gridstate.state.Keys;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +52,15 @@ public class Resync {
     private final Outbox outbox;
     private final ChangePublisher publisher;
     private final Keys keys;
-    private final RedisAsyncCommands<String, String> regional;
-    private final RedisCommands<String, String> regionalSync;
+    private final RedisClusterAsyncCommands<String, String> regional;
+    private final RedisClusterCommands<String, String> regionalSync;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Failover failover;
     private volatile Result last;
     private ScheduledExecutorService executor;
 
     Resync(ReplicationSettings settings, Outbox outbox, ChangePublisher publisher, Keys keys,
-           @Named("regional") StatefulRedisConnection<String, String> regional, Failover failover) {
+           RegionalRedis regional, Failover failover) {
         this.failover = failover;
         this.settings = settings;
         this.outbox = outbox;

@@ -2,16 +2,15 @@ package dev.gridstate.gateway.status;
 
 import dev.gridstate.gateway.store.CentralRedis;
 import dev.gridstate.gateway.store.Failover;
+import dev.gridstate.gateway.store.RegionalRedis;
 import dev.gridstate.gateway.store.Source;
 import dev.gridstate.gateway.store.StoreBreakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -21,15 +20,15 @@ import java.util.function.Supplier;
 @Singleton
 class RedisProbe {
 
-    private final Supplier<RedisAsyncCommands<String, String>> regional;
+    private final Supplier<CompletionStage<?>> regional;
     private final CentralRedis central;
     private final StoreBreakers breakers;
     private final Failover failover;
     private final StatusSettings settings;
 
-    RedisProbe(@Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
+    RedisProbe(RegionalRedis regional, CentralRedis central,
                StoreBreakers breakers, Failover failover, StatusSettings settings) {
-        this.regional = regional::async;
+        this.regional = regional::ping;
         this.central = central;
         this.breakers = breakers;
         this.failover = failover;
@@ -38,14 +37,14 @@ class RedisProbe {
 
     CompletableFuture<StatusSnapshot.Store> probe() {
         CompletableFuture<StatusSnapshot.Redis> r = ping(Source.REGIONAL, regional);
-        CompletableFuture<StatusSnapshot.Redis> c = ping(Source.CENTRAL, central::async);
+        CompletableFuture<StatusSnapshot.Redis> c = ping(Source.CENTRAL, () -> central.async().ping());
         return r.thenCombine(c, (a, b) -> new StatusSnapshot.Store(failover.serving().wire(), failover.regionalInUse(),
                 List.of(a, b)));
     }
 
-    private CompletableFuture<StatusSnapshot.Redis> ping(Source source, Supplier<RedisAsyncCommands<String, String>> redis) {
+    private CompletableFuture<StatusSnapshot.Redis> ping(Source source, Supplier<CompletionStage<?>> redis) {
         long start = System.nanoTime();
-        CompletableFuture<Double> took = Parts.call(() -> redis.get().ping())
+        CompletableFuture<Double> took = Parts.call(redis::get)
                 .thenApply(pong -> (System.nanoTime() - start) / 1e6).toCompletableFuture();
         return Parts.within(took.thenApply(ms -> view(source, ms, null)), settings.partTimeout(),
                 why -> view(source, null, "PING: " + why));

@@ -1,6 +1,5 @@
 package dev.gridstate.gateway.store;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -9,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One subscription to one of the region's pub/sub channels, on its own connection to one of the
@@ -22,7 +22,7 @@ public class ChannelSubscription extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelSubscription.class);
 
     private final String target;
-    private final RedisClient client;
+    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
     private final String channel;
     private final Consumer<String> onMessage;
     private final Runnable onResubscribed;
@@ -31,11 +31,11 @@ public class ChannelSubscription extends RedisPubSubAdapter<String, String> {
     private volatile boolean failedBefore;
     private volatile boolean closed;
 
-    /** {@code target} names the Redis in logs: regional or central. */
-    public ChannelSubscription(String target, RedisClient client, String channel, Consumer<String> onMessage,
-                               Runnable onResubscribed) {
+    /** {@code target} names the Redis in logs: regional or central; {@code connector} opens a pub/sub connection to it. */
+    public ChannelSubscription(String target, Supplier<StatefulRedisPubSubConnection<String, String>> connector,
+                               String channel, Consumer<String> onMessage, Runnable onResubscribed) {
         this.target = target;
-        this.client = client;
+        this.connector = connector;
         this.channel = channel;
         this.onMessage = onMessage;
         this.onResubscribed = onResubscribed;
@@ -70,7 +70,7 @@ public class ChannelSubscription extends RedisPubSubAdapter<String, String> {
         }
         StatefulRedisPubSubConnection<String, String> opened = null;
         try {
-            opened = client.connectPubSub();
+            opened = connector.get();
             opened.addListener(this);
             opened.sync().subscribe(this.channel);
             connection = opened;

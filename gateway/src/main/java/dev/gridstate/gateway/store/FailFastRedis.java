@@ -31,7 +31,13 @@ class FailFastRedis implements BeanCreatedEventListener<RedisClient>, ClientReso
     @Override
     public RedisClient onCreated(BeanCreatedEvent<RedisClient> event) {
         RedisClient client = event.getBean();
-        client.setOptions(ClientOptions.builder()
+        client.setOptions(options());
+        return client;
+    }
+
+    /** The options of every Redis client of the gateway; {@link RegionalRedis} adds a cluster's to them. */
+    static ClientOptions options() {
+        return ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled())
@@ -40,12 +46,15 @@ class FailFastRedis implements BeanCreatedEventListener<RedisClient>, ClientReso
                         .keepAlive(SocketOptions.KeepAliveOptions.builder()
                                 .enable().idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(1)).count(3).build())
                         .build())
-                .build());
-        return client;
+                .build();
     }
 
     @Override
     public void mutate(ClientResources.Builder builder, AbstractRedisConfiguration config) {
-        builder.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(250), 2, TimeUnit.MILLISECONDS));
+        builder.reconnectDelay(reconnectDelay());
+    }
+
+    static Delay reconnectDelay() {
+        return Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(250), 2, TimeUnit.MILLISECONDS);
     }
 }

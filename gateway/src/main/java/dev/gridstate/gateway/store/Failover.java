@@ -4,14 +4,11 @@ import dev.gridstate.gateway.replication.Failback;
 import dev.gridstate.gateway.replication.Rehydrator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -53,7 +51,7 @@ public class Failover {
     private final StoreBreakers breakers;
     private final Rehydrator rehydrator;
     private final Failback failback;
-    private final RedisAsyncCommands<String, String> regional;
+    private final RegionalRedis regional;
     private final CentralRedis central;
     private final AtomicBoolean checkQueued = new AtomicBoolean();
     private volatile boolean ready;
@@ -63,14 +61,14 @@ public class Failover {
     private ScheduledExecutorService executor;
 
     Failover(StoreSettings settings, StoreBreakers breakers, Rehydrator rehydrator, Failback failback,
-             @Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
+             RegionalRedis regional, CentralRedis central,
              MeterRegistry metrics) {
         this.central = central;
         this.settings = settings;
         this.breakers = breakers;
         this.rehydrator = rehydrator;
         this.failback = failback;
-        this.regional = regional.async();
+        this.regional = regional;
         Gauge.builder("gateway.store.regional.in.use", this, f -> f.regionalInUse() ? 1 : 0)
                 .description("1 while state calls go to the regional Redis, 0 while they go to central").register(metrics);
     }
@@ -185,8 +183,8 @@ public class Failover {
         long start = System.nanoTime();
         Throwable failure = null;
         try {
-            RedisAsyncCommands<String, String> redis = target == Source.REGIONAL ? regional : central.async();
-            redis.ping().toCompletableFuture().get(breakers.timeoutNanos(target, 1), TimeUnit.NANOSECONDS);
+            CompletionStage<?> pong = target == Source.REGIONAL ? regional.ping() : central.async().ping();
+            pong.toCompletableFuture().get(breakers.timeoutNanos(target, 1), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = e;

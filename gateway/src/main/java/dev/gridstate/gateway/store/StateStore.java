@@ -6,14 +6,12 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -69,7 +67,7 @@ public class StateStore {
     /** Lettuce's message for a command refused while disconnected (DisconnectedBehavior.REJECT_COMMANDS). */
     private static final String REJECTED_WHILE_DISCONNECTED = "Currently not connected";
 
-    private final RedisAsyncCommands<String, String> regional;
+    private final RedisClusterAsyncCommands<String, String> regional;
     private final CentralRedis central;
     private final StoreBreakers breakers;
     private final Failover failover;
@@ -83,7 +81,7 @@ public class StateStore {
     /** How one call to one Redis ended, as the latency metric tags it. */
     private enum Outcome { OK, ERROR, TIMEOUT }
 
-    StateStore(@Named("regional") StatefulRedisConnection<String, String> regional, CentralRedis central,
+    StateStore(RegionalRedis regional, CentralRedis central,
                StoreBreakers breakers, Failover failover, MeterRegistry metrics) {
         this.regional = regional.async();
         this.central = central;
@@ -225,7 +223,7 @@ public class StateStore {
         long start = System.nanoTime();
         CompletableFuture<T> call;
         try {
-            RedisAsyncCommands<String, String> redis = source == Source.REGIONAL ? regional : central.async();
+            RedisClusterAsyncCommands<String, String> redis = source == Source.REGIONAL ? regional : central.async();
             call = script.<T>eval(redis, type, keys, args).toCompletableFuture();
         } catch (RuntimeException notConnected) {
             call = CompletableFuture.failedFuture(notConnected);

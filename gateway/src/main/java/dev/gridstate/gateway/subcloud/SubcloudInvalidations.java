@@ -1,11 +1,11 @@
 package dev.gridstate.gateway.subcloud;
 
 import dev.gridstate.gateway.Periodic;
+import dev.gridstate.gateway.store.RegionalRedis;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import dev.gridstate.state.Keys;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -35,7 +35,7 @@ class SubcloudInvalidations {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubcloudInvalidations.class);
 
-    private final RedisClient client;
+    private final RegionalRedis redis;
     private final SubcloudCache cache;
     private final String channel;
     private final String region;
@@ -62,19 +62,18 @@ class SubcloudInvalidations {
     private final RedisConnectionStateListener drops = new RedisConnectionStateListener() {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-            if (handler == connection && cache.suspend()) {
+            if (cache.suspend()) {
                 LOG.warn("region {}: lost the subscription to {}; Subcloud near cache off until it is back", region, channel);
             }
         }
     };
 
-    SubcloudInvalidations(@Named("regional") RedisClient client, Keys keys, SubcloudCache cache,
+    SubcloudInvalidations(RegionalRedis redis, Keys keys, SubcloudCache cache,
                           @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
-        this.client = client;
+        this.redis = redis;
         this.cache = cache;
         this.channel = keys.subcloudChanges();
         this.region = keys.region();
-        client.addListener(drops);
         connect();
         this.reconnect = Periodic.every(scheduler, "Subcloud invalidations", Duration.ofSeconds(1), Duration.ofSeconds(1),
                 this::connectIfNeeded);
@@ -92,8 +91,9 @@ class SubcloudInvalidations {
         }
         StatefulRedisPubSubConnection<String, String> opened = null;
         try {
-            opened = client.connectPubSub();
+            opened = redis.connectPubSub();
             opened.addListener(messages);
+            opened.addListener(drops);
             connection = opened;
             opened.sync().subscribe(channel);
         } catch (RedisException e) {
@@ -112,7 +112,6 @@ class SubcloudInvalidations {
     @PreDestroy
     synchronized void close() {
         reconnect.close();
-        client.removeListener(drops);
         if (connection != null) {
             connection.close();
             connection = null;

@@ -299,7 +299,7 @@ class JobIntakeIT {
         String viaProxy = real.getScheme() + "://" + real.getRawUserInfo() + "@127.0.0.1:" + proxy.port() + real.getRawPath();
         Map<String, Object> settings = new HashMap<>(SETTINGS);
         settings.put("rabbitmq.uri", viaProxy);
-        return TestGateway.start(TestRegion.NAME, region.regional(), region.central(), settings);
+        return TestGateway.start(TestRegion.NAME, region.regionalSettings(), region.central(), settings);
     }
 
     private static <T> T join(Future<T> future) {

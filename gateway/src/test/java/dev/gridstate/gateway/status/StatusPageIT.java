@@ -193,7 +193,7 @@ class StatusPageIT {
     @Test
     @DisplayName("when the stream drops the page says disconnected and retries, and is live again once the gateway is back")
     void shouldShowDisconnectedAndReconnect() {
-        TestGateway replica = TestGateway.start(TestRegion.NAME, region.regional(), region.central(), SETTINGS);
+        TestGateway replica = TestGateway.start(TestRegion.NAME, region.regionalSettings(), region.central(), SETTINGS);
         int port = replica.uri().getPort();
         try {
             openWithToken(replica.uri(), TestGateway.ADMIN_TOKEN);
@@ -211,7 +211,7 @@ class StatusPageIT {
         // The same port again, as a restarted gateway would come back.
         Map<String, Object> samePort = new HashMap<>(SETTINGS);
         samePort.put("micronaut.server.port", port);
-        try (TestGateway restarted = TestGateway.start(TestRegion.NAME, region.regional(), region.central(), samePort)) {
+        try (TestGateway restarted = TestGateway.start(TestRegion.NAME, region.regionalSettings(), region.central(), samePort)) {
             // Retries back off 1, 2, 4, 8 s: the restarted gateway is found within about 15 s.
             assertThat(byId("connection")).hasText("live",
                     new LocatorAssertions.HasTextOptions().setTimeout(StatusBrowser.RECONNECT_WITHIN.toMillis()));

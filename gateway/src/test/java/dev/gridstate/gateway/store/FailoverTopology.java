@@ -7,6 +7,7 @@ import dev.gridstate.gateway.TestRegion;
 import dev.gridstate.gateway.replication.ReplicatorProcess;
 import dev.gridstate.state.Keys;
 import dev.gridstate.testkit.RabbitBroker;
+import dev.gridstate.testkit.RedisCluster;
 import dev.gridstate.testkit.RedisServer;
 import io.lettuce.core.Range;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -133,8 +134,14 @@ final class FailoverTopology implements AutoCloseable {
         return gateway(replica).http();
     }
 
+    /** The regional Redis; on a cluster, the master that holds the region now. */
     RedisServer regional() {
         return region.regional();
+    }
+
+    /** The regional Redis Cluster (the cluster profile only). */
+    RedisCluster cluster() {
+        return region.cluster().orElseThrow(() -> new IllegalStateException("the regional Redis is not a cluster in this run"));
     }
 
     RedisServer central() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,18 +26,21 @@ final class LocalRedisProcess implements RedisProcess {
 
     private final Path executable;
     private final RedisRole role;
+    private final Supplier<List<String>> extraArgsPerPort;
     private final Path workDir;
     private final Path conf;
     private final Path log;
     private final long hookId;
     private int port;
+    private List<String> extraArgs = List.of();
     private Process process;
     private boolean hung;
     private boolean closed;
 
-    private LocalRedisProcess(Path executable, RedisRole role, Path workDir) {
+    private LocalRedisProcess(Path executable, RedisRole role, Supplier<List<String>> extraArgsPerPort, Path workDir) {
         this.executable = executable;
         this.role = role;
+        this.extraArgsPerPort = extraArgsPerPort;
         this.workDir = workDir;
         this.conf = WorkDirs.copyResource(role.confResource(), workDir.resolve(role.confFileName()));
         this.log = workDir.resolve("redis.log");
@@ -44,9 +48,17 @@ final class LocalRedisProcess implements RedisProcess {
     }
 
     static LocalRedisProcess start(Path executable, RedisRole role) {
+        return start(executable, role, List::of);
+    }
+
+    /**
+     * Starts with arguments after the role's own, drawn again for every port tried (a cluster node
+     * binds a second port, its bus) and kept for restarts, so a restarted node binds the same ports.
+     */
+    static LocalRedisProcess start(Path executable, RedisRole role, Supplier<List<String>> extraArgsPerPort) {
         ProcessLedger.instance();
         LocalRedisProcess redis = new LocalRedisProcess(
-                executable, role, WorkDirs.create("gridstate-redis-" + role.label() + "-"));
+                executable, role, extraArgsPerPort, WorkDirs.create("gridstate-redis-" + role.label() + "-"));
         try {
             redis.startOnFreePort();
             return redis;
@@ -98,6 +110,7 @@ final class LocalRedisProcess implements RedisProcess {
         kill();
         if (!launch()) {
             throw new IllegalStateException(describe() + " cannot restart: port " + port
+                    + (extraArgs.isEmpty() ? "" : " (or a port among " + String.join(" ", extraArgs) + ")")
                     + " was taken by another process meanwhile; log " + log + ":\n" + WorkDirs.tail(log, 20));
         }
     }
@@ -132,6 +145,7 @@ final class LocalRedisProcess implements RedisProcess {
     private void startOnFreePort() {
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
             port = Ports.freePort();
+            extraArgs = List.copyOf(extraArgsPerPort.get());
             if (launch()) {
                 return;
             }
@@ -147,6 +161,7 @@ final class LocalRedisProcess implements RedisProcess {
                 "--port", Integer.toString(port), "--dir", workDir.toString(),
                 "--bind", HOST, "--daemonize", "no"));
         command.addAll(role.extraArgs());
+        command.addAll(extraArgs);
         long logOffset = WorkDirs.size(log);
         try {
             process = new ProcessBuilder(command)

@@ -17,6 +17,9 @@ import java.util.OptionalLong;
  *
  * <p>Uses the local {@code redis-server}; without it, {@code redis:7-alpine} through Docker;
  * without either, throws {@link MissingComponentException}.
+ *
+ * <p>A {@link RedisCluster} hands out its nodes as servers too: their commands go to that one node
+ * (a key of another node's slot is answered with MOVED), and a restarted node rejoins the cluster.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -25,7 +28,8 @@ public final class RedisServer implements AutoCloseable {
     private StatefulRedisConnection<String, String> connection;
     private boolean closed;
 
-    private RedisServer(RedisRole role, RedisProcess process) {
+    /** Wraps a process already started in {@code role}; the server owns it from now on. */
+    RedisServer(RedisRole role, RedisProcess process) {
         this.role = role;
         this.process = process;
     }
@@ -86,7 +90,9 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * Starts again on the same port and directory, killing first if still running. Returns once
-     * the server answers PING: central has replayed its AOF, regional is empty.
+     * the server answers PING: central has replayed its AOF, regional is empty. A cluster node
+     * comes back empty with its nodes.conf and rejoins; {@link RedisCluster#awaitHealthy()} waits
+     * until it has (as a replica, if its slots went to another node meanwhile).
      */
     public synchronized void restart() {
         requireOpen("restart");
@@ -98,6 +104,7 @@ public final class RedisServer implements AutoCloseable {
         return !closed && process.isRunning();
     }
 
+    /** Empties the server; on a cluster master, its replica follows and the other masters keep their keys. */
     public void flushAll() {
         commands().flushall();
     }
