@@ -30,8 +30,6 @@ final class Regions {
     private static final Duration IDLE = Duration.ofSeconds(15);
     private static final Duration REGISTER_BOUND = Duration.ofSeconds(180);
     private static final Duration LAG_SAMPLE = Duration.ofSeconds(1);
-    /** How long every call of r01's Redis and of central is logged, after the window. */
-    private static final Duration TIME_SAMPLE = Duration.ofSeconds(1);
     /** Agents start at random moments within this span: the registrations of 10 regions at once would be a herd. */
     private static final Duration FLEET_START_SPREAD = Duration.ofSeconds(30);
 
@@ -121,13 +119,6 @@ final class Regions {
                     step = RegionsStep.of(count, plan.nodesPerRegion(), online, registeredIn, empty, idleFrom, from, to,
                             behind, lag, tap, cpus());
                     run.say("%s: %s", label, step.summary());
-                    // After the window and the tap: the slow log at 0 costs the Redis a little.
-                    double firstBeats = (to.firstRegion().heartbeatsOk() - from.firstRegion().heartbeatsOk()) / to.seconds(from);
-                    RedisTimeSample regional = RedisTimeSample.take(first.redis(), run.topology().gatewayJar(), TIME_SAMPLE);
-                    RedisTimeSample central = RedisTimeSample.take(topology.central(), run.topology().gatewayJar(), TIME_SAMPLE);
-                    step = step.withTimeSamples(regional.shares(firstBeats, 4), central.shares(step.changesPerSecond(), 3));
-                    run.say("%s: r01's Redis time by call, per heartbeat: %s; central's, per change: %s", label,
-                            step.regionalTimeByCall(), step.centralTimeByCall());
                 } finally {
                     fleets.forEach(SimulatedFleet::close);
                 }

@@ -28,8 +28,7 @@ record RegionsStep(int regions, long nodes, long online, double registerSeconds,
                    double behindP50Ms, double behindP99Ms, double behindMaxMs, int behindSamples,
                    double heartbeatRequestBytesPerNode, double heartbeatAnswerBytesPerNode, double nodesPerRequest,
                    double firstRegionBusyShare,
-                   double changeBytesPerMessage, double changeBytesPerEntity, long tapMessages,
-                   String regionalTimeByCall, String centralTimeByCall) {
+                   double changeBytesPerMessage, double changeBytesPerEntity, long tapMessages) {
 
     static RegionsStep of(int regions, int nodesPerRegion, long online, long registerNanos, RegionsReading empty,
                           RegionsReading idleFrom, RegionsReading from, RegionsReading to, List<Long> behind,
@@ -84,22 +83,7 @@ record RegionsStep(int regions, long nodes, long online, double registerSeconds,
                 per(to.firstRegionBytes().answers() - from.firstRegionBytes().answers(), firstBeats),
                 per(firstBeats, to.firstRegionRequests() - from.firstRegionRequests()),
                 per(to.firstRegionBusy() - from.firstRegionBusy(), to.firstRegionRequests() - from.firstRegionRequests()),
-                tap.bodyBytesPerMessage(), tap.bodyBytesPerEntity(), tap.messages(), "", "");
-    }
-
-    /** With the slow-log samples of r01's Redis (per heartbeat of r01) and of central (per change). */
-    RegionsStep withTimeSamples(String regionalByCall, String centralByCall) {
-        return new RegionsStep(regions, nodes, online, registerSeconds, seconds, heartbeatsPerSecond, heartbeatsFailed,
-                reRegistrations, messagesPerSecond, changesPerSecond, centralBytesPerNode, regionalBytesPerNode,
-                centralUsedMemory, centralCommandsPerSecond, centralEvalshaPerSecond, centralCommandsPerChange,
-                centralScriptUsPerChange, regionalScriptCallsPerHeartbeat, regionalScriptUsPerHeartbeat, centralCpus,
-                centralCpuUsPerChange, centralIdleCpus, centralChildrenCpus, replicatorCpus, replicatorCpuUsPerChange,
-                replicatorIdleCpus, gatewaysCpus, gatewayCpuUsPerHeartbeat, gatewayIdleCpusEach, gatewaysRssMb,
-                centralUsPerChangeAboveIdle, replicatorUsPerChangeAboveIdle, gatewayUsPerHeartbeatAboveIdle, regionalsCpus,
-                regionalCpuUsPerHeartbeat, benchCpus, brokerCpus, machineBusyCpus, machineStolenCpus, otherCpus, lagMeanMs,
-                lagP50Ms, lagP99Ms, lagMaxMs, behindP50Ms, behindP99Ms, behindMaxMs, behindSamples,
-                heartbeatRequestBytesPerNode, heartbeatAnswerBytesPerNode, nodesPerRequest, firstRegionBusyShare,
-                changeBytesPerMessage, changeBytesPerEntity, tapMessages, regionalByCall, centralByCall);
+                tap.bodyBytesPerMessage(), tap.bodyBytesPerEntity(), tap.messages());
     }
 
     String summary() {

@@ -18,7 +18,6 @@ final class RegionsTables {
         List<List<String>> central = new ArrayList<>();
         List<List<String>> machine = new ArrayList<>();
         List<List<String>> wire = new ArrayList<>();
-        List<List<String>> calls = new ArrayList<>();
         for (Regions.Measured m : measured) {
             RegionsStep s = m.step();
             central.add(List.of(String.valueOf(s.regions()),
@@ -55,7 +54,6 @@ final class RegionsTables {
                     String.format("%,.0f B (%,d messages)", s.changeBytesPerMessage(), s.tapMessages()),
                     String.format("%.0f B", s.changeBytesPerEntity()),
                     Report.num(s.changesPerSecond() / s.messagesPerSecond())));
-            calls.add(List.of(String.valueOf(s.regions()), s.regionalTimeByCall(), s.centralTimeByCall()));
         }
         String window = String.format("%d s window after registration and %d s of settling", plan.window().toSeconds(),
                 plan.settle().toSeconds());
@@ -96,13 +94,6 @@ final class RegionsTables {
                                 + "body) over r01's node heartbeats answered; agents of several GPUs send one batch a round",
                         "change log: a queue of the run's own bound to the change exchange for "
                                 + "10 s after the window; bodies only (AMQP framing and headers not counted)")), run.out());
-        run.report().table(new Table("Many regions on one central: where Redis time goes", List.of("regions",
-                        "r01's Redis: share of its time (calls per r01 heartbeat)", "central: share of its time (calls per change)"),
-                calls, List.of("every top-level call for 1 s after the window and the tap (slow log at 0; a script's own calls "
-                        + "are in its time), as Redis times it (wall time inside the call, not the I/O around it); shares "
-                        + "only, since logging every call inflates a script by its number of calls; calls per heartbeat at "
-                        + "r01's window rate, per change at the window's change rate")),
-                run.out());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("plan", Regions.planMap(plan));
         figures.put("steps", measured.stream().map(m -> Map.of("figures", m.step(), "leftoverProcesses", m.leftover())).toList());
