@@ -6,7 +6,9 @@ import dev.gridstate.agent.sim.SimulatedFleetBuilder;
 import dev.gridstate.bench.Report.Table;
 import dev.gridstate.state.Keys;
 import dev.gridstate.testkit.RabbitBroker;
+import dev.gridstate.testkit.TcpProxy;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,12 +85,12 @@ final class Regions {
         try {
             List<SimulatedFleet> fleets = new ArrayList<>();
             RegionsTopology.Region first = topology.regions().get(0);
-            try (CountingProxy relay = CountingProxy.to(first.gateway().uri())) {
+            try (TcpProxy relay = TcpProxy.to(first.gateway().uri().getPort())) {
                 for (RegionsTopology.Region region : topology.regions()) {
                     // A seed per region: with one seed every region's agents would start and beat in lock-step.
                     fleets.add(SimulatedFleet.builder().nodesPerRegion(plan.nodesPerRegion()).startSpread(FLEET_START_SPREAD)
                             .seed(SimulatedFleetBuilder.DEFAULT_SEED + fleets.size())
-                            .region(region.name(), List.of(region == first ? relay.uri() : region.gateway().uri())).build());
+                            .region(region.name(), List.of(region == first ? URI.create("http://127.0.0.1:" + relay.port()) : region.gateway().uri())).build());
                 }
                 try {
                     Run.pause(QUIET.toMillis());

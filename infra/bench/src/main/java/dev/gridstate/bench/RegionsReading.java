@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gridstate.agent.AgentCounters;
 import dev.gridstate.agent.sim.SimulatedFleet;
 import dev.gridstate.testkit.RedisServer;
+import dev.gridstate.testkit.TcpProxy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ record RegionsReading(long nanos, MachineCpu machine, double replicatorMs, doubl
                       long centralUsedMemory, long centralCommands, Scripts centralScripts, long regionalUsedMemory,
                       Scripts regionalScripts,
                       long messages, long entities, double lagCount, double lagSumSeconds, AgentCounters fleet,
-                      AgentCounters firstRegion, CountingProxy.Bytes firstRegionBytes, double firstRegionRequests,
+                      AgentCounters firstRegion, Bytes firstRegionBytes, double firstRegionRequests,
                       double firstRegionBusy,
                       long gatewaysRssKb) {
 
@@ -39,6 +40,10 @@ record RegionsReading(long nanos, MachineCpu machine, double replicatorMs, doubl
     private static final String EVALSHA = "cmdstat_evalsha:";
 
     /** A Redis's script calls so far and the time they held it (INFO commandstats, evalsha: calls and usec). */
+    /** Bytes the relay in front of region r01's gateway carried: requests to it, answers from it. */
+    record Bytes(long requests, long answers) {
+    }
+
     record Scripts(long calls, long usec) {
 
         Scripts plus(Scripts other) {
@@ -46,7 +51,7 @@ record RegionsReading(long nanos, MachineCpu machine, double replicatorMs, doubl
         }
     }
 
-    static RegionsReading take(RegionsTopology topology, List<SimulatedFleet> fleets, CountingProxy relay,
+    static RegionsReading take(RegionsTopology topology, List<SimulatedFleet> fleets, TcpProxy relay,
                                Optional<ProcessHandle> broker) {
         long nanos = System.nanoTime();
         MachineCpu machine = MachineCpu.read();
@@ -79,7 +84,7 @@ record RegionsReading(long nanos, MachineCpu machine, double replicatorMs, doubl
                 scripts(central), regionalMemory, regionalScripts, messages, entities,
                 replicator.sum("replication_lag_seconds_count"), replicator.sum("replication_lag_seconds_sum"),
                 fleets.stream().map(SimulatedFleet::counters).reduce(AgentCounters.ZERO, AgentCounters::plus),
-                fleets.get(0).counters(), relay.bytes(), firstRequests,
+                fleets.get(0).counters(), new Bytes(relay.bytesToUpstream(), relay.bytesFromUpstream()), firstRequests,
                 zeroIfNaN(first.sum(REQUESTS, "uri=\"/v1/heartbeats\"", "status=\"503\"")), rss);
     }
 

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback TCP proxy a test can cut: {@link #cut()} closes every connection through it and
@@ -21,6 +22,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int upstreamPort;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicLong toUpstream = new AtomicLong();
+    private final AtomicLong fromUpstream = new AtomicLong();
     private volatile ServerSocket server;
     private volatile boolean closed;
 
@@ -38,6 +41,16 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Bytes relayed to the upstream so far, over every connection. */
+    public long bytesToUpstream() {
+        return toUpstream.get();
+    }
+
+    /** Bytes relayed back from the upstream so far, over every connection. */
+    public long bytesFromUpstream() {
+        return fromUpstream.get();
     }
 
     /** Lets connections through again (a no-op while open). */
@@ -84,6 +97,9 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
+                // Relay each write at once: Nagle's delay on top of the peers' would skew what flows through.
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
                 if (server != listening) {
@@ -92,15 +108,15 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(upstream);
                     continue;
                 }
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, toUpstream);
+                pump(upstream, client, fromUpstream);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, AtomicLong relayed) {
         Thread.ofPlatform().name("tcp-proxy-" + port + "-pump").daemon().start(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -108,6 +124,7 @@ public final class TcpProxy implements AutoCloseable {
                 while ((n = in.read(buffer)) >= 0) {
                     out.write(buffer, 0, n);
                     out.flush();
+                    relayed.addAndGet(n);
                 }
             } catch (IOException e) {
                 // One side closed or was cut: close both.
